@@ -1,0 +1,167 @@
+"""Regenerate ``generated/printos_api_client`` from the committed OpenAPI spec.
+
+Steps, each of which stops the run with a clear message on failure:
+
+1. validate the spec (openapi-spec-validator), so a broken spec never reaches the generator;
+2. run the pinned openapi-python-client with ``generator-config.yml`` and the custom templates in
+   ``openapi/templates/`` into a temporary directory (the committed tree is untouched until the
+   generator and its ruff post-hooks have all succeeded);
+3. replace ``generated/printos_api_client`` with the result, or with ``--check`` only compare the
+   two and list the files that differ (the drift check CI runs).
+
+Running it twice changes nothing: the generator is deterministic, ruff runs ``--isolated`` and the
+output is written only when it differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import importlib.metadata
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
+CONFIG = ROOT / "generator-config.yml"
+TEMPLATES = ROOT / "openapi" / "templates"
+PACKAGE = "printos_api_client"
+OUTPUT = ROOT / "generated" / PACKAGE
+GENERATOR_VERSION = "0.29.1"
+IGNORED = {".ruff_cache", "__pycache__"}
+
+
+class RegenerateError(Exception):
+    """A step failed; the message says which and why."""
+
+
+def validate_spec(spec: Path) -> None:
+    """Fail with the validator's own words when the spec is not valid OpenAPI."""
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.readers import read_from_filename
+
+    if not spec.is_file():
+        raise RegenerateError(f"spec not found: {spec}")
+    try:
+        document, _ = read_from_filename(str(spec))
+    except Exception as exc:  # YAML syntax errors come in several exception types
+        raise RegenerateError(f"spec {spec} is not readable YAML/JSON: {exc}") from exc
+    try:
+        validate(document)
+    except Exception as exc:
+        message = getattr(exc, "message", str(exc))
+        path = "/".join(str(p) for p in getattr(exc, "path", ()) or ())
+        where = f" at {path}" if path else ""
+        raise RegenerateError(f"spec {spec} is not valid OpenAPI{where}: {message}") from exc
+
+
+def check_generator_version() -> None:
+    installed = importlib.metadata.version("openapi-python-client")
+    if installed != GENERATOR_VERSION:
+        raise RegenerateError(
+            f"openapi-python-client {installed} is installed but the project pins "
+            f"{GENERATOR_VERSION}; run: pip install -e '.[dev]'"
+        )
+
+
+def generate(spec: Path, destination: Path) -> None:
+    """Run the generator into ``destination`` (which must not exist yet)."""
+    env = dict(os.environ)
+    # The post-hooks call `ruff` by name: make sure it is the one installed beside this Python.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    command = [
+        sys.executable,
+        "-m",
+        "openapi_python_client",
+        "generate",
+        "--path",
+        str(spec),
+        "--config",
+        str(CONFIG),
+        "--custom-template-path",
+        str(TEMPLATES),
+        "--meta",
+        "none",
+        "--output-path",
+        str(destination),
+        "--fail-on-warning",
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    problems = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    if result.returncode != 0 or not (destination / "__init__.py").is_file():
+        detail = "\n".join(problems) or "(no output)"
+        raise RegenerateError(f"openapi-python-client failed (exit {result.returncode}):\n{detail}")
+    for name in IGNORED:
+        for leftover in destination.rglob(name):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def tree_files(root: Path) -> dict[str, Path]:
+    files: dict[str, Path] = {}
+    if not root.is_dir():
+        return files
+    for path in root.rglob("*"):
+        if path.is_file() and not IGNORED.intersection(path.relative_to(root).parts):
+            files[path.relative_to(root).as_posix()] = path
+    return files
+
+
+def differences(expected: Path, actual: Path) -> list[str]:
+    """Lines such as ``changed: models/print_device.py``, sorted; empty when identical."""
+    want, have = tree_files(expected), tree_files(actual)
+    lines = [f"missing: {name}" for name in sorted(want.keys() - have.keys())]
+    lines += [f"extra: {name}" for name in sorted(have.keys() - want.keys())]
+    lines += [
+        f"changed: {name}"
+        for name in sorted(want.keys() & have.keys())
+        if not filecmp.cmp(want[name], have[name], shallow=False)
+    ]
+    return sorted(lines, key=lambda line: line.split(": ", 1)[1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spec", type=Path, default=SPEC, help="OpenAPI document (default: %(default)s)")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="package directory to write")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 and list the differing files when --output is out of date",
+    )
+    args = parser.parse_args(argv)
+    spec, output = args.spec.resolve(), args.output.resolve()
+    try:
+        check_generator_version()
+        validate_spec(spec)
+        with tempfile.TemporaryDirectory(prefix="printos-regen-") as scratch:
+            fresh = Path(scratch) / PACKAGE
+            generate(spec, fresh)
+            drift = differences(fresh, output)
+            if args.check:
+                if drift:
+                    print(f"{output} differs from what {spec.name} generates:", file=sys.stderr)
+                    print("\n".join(f"  {line}" for line in drift), file=sys.stderr)
+                    print("run scripts/regenerate.sh to update it", file=sys.stderr)
+                    return 1
+                print(f"{output} is up to date with {spec.name}")
+                return 0
+            if not drift:
+                print(f"{output} already up to date; nothing written")
+                return 0
+            if output.exists():
+                shutil.rmtree(output)
+            shutil.copytree(fresh, output)
+            print(f"regenerated {output} ({len(drift)} file(s) changed)")
+            print("\n".join(f"  {line}" for line in drift))
+            return 0
+    except RegenerateError as exc:
+        print(f"regenerate: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

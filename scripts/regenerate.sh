@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Regenerate generated/printos_api_client from openapi/hp-printos-device-api-openapi.yml.
+# Works from any directory. Uses the active virtualenv's Python, else the repo's .venv, else python3;
+# that environment needs the dev install: pip install -e '.[dev]'.
+# Options (see scripts/regenerate.py --help): --spec PATH, --output DIR, --check.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [[ -n "${VIRTUAL_ENV:-}" && -x "$VIRTUAL_ENV/bin/python" ]]; then
+  python="$VIRTUAL_ENV/bin/python"
+elif [[ -x "$root/.venv/bin/python" ]]; then
+  python="$root/.venv/bin/python"
+else
+  python="python3"
+fi
+exec "$python" "$root/scripts/regenerate.py" "$@"

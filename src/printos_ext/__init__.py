@@ -1,0 +1,1 @@
+"""printos_ext: the hand-written layer over the generated PrintOS Device API client."""
