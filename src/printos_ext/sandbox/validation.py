@@ -1,0 +1,161 @@
+"""Request-body checks: the spec's schemas plus the business rules the platform enforces.
+
+Kept free of Starlette so the rules read as plain functions of decoded JSON. Malformed input is a
+400 (the body is not a JSON object at all); a well-formed body that breaks a rule is a 422 that
+names the offending field by its JSON path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from typing import Any, NoReturn
+
+from .errors import ApiError
+
+__all__ = [
+    "ProvisionRequest",
+    "StatusUpdate",
+    "parse_json_object",
+    "validate_provision",
+    "validate_status_update",
+]
+
+INK_LEVEL_MIN = 0
+INK_LEVEL_MAX = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class ProvisionRequest:
+    model: str
+    serial_number: str
+    location: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusUpdate:
+    status: str | None
+    metrics: dict[str, Any] | None
+
+
+def _reject_constant(name: str) -> NoReturn:
+    # Python's json accepts NaN and Infinity; JSON does not, and neither does the platform.
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # A repeated key is ambiguous (which one wins depends on the parser), so refuse it outright.
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    """Decode a request body that must be a JSON object; 400 otherwise."""
+    try:
+        value = json.loads(
+            raw, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicate_keys
+        )
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(400, "malformed_json", f"request body is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise ApiError(
+            400, "invalid_body", f"request body must be a JSON object, got {json_type(value)}"
+        )
+    return value
+
+
+def json_type(value: object) -> str:
+    """The JSON Schema type name of a decoded value, for messages a client developer recognises."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _invalid_type(field: str, expected: str, value: object) -> ApiError:
+    return ApiError(
+        422, "invalid_type", f"{field} must be {expected}, got {json_type(value)}", field=field
+    )
+
+
+def _invalid_value(field: str, message: str) -> ApiError:
+    return ApiError(422, "invalid_value", f"{field} {message}", field=field)
+
+
+def _required_text(body: Mapping[str, Any], field: str) -> str:
+    if field not in body:
+        raise ApiError(422, "missing_field", f"{field} is required", field=field)
+    return _text(body[field], field)
+
+
+def _text(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise _invalid_type(field, "a string", value)
+    if not value.strip():
+        raise _invalid_value(field, "must not be empty")
+    return value
+
+
+def validate_provision(body: Mapping[str, Any]) -> ProvisionRequest:
+    """``DeviceProvisionRequest``: model and serialNumber required and non-empty."""
+    model = _required_text(body, "model")
+    serial_number = _required_text(body, "serialNumber")
+    location = body.get("location")
+    if "location" in body and not isinstance(location, str):
+        raise _invalid_type("location", "a string", location)
+    return ProvisionRequest(model=model, serial_number=serial_number, location=location)
+
+
+def validate_status_update(body: Mapping[str, Any]) -> StatusUpdate:
+    """``DeviceStatusUpdate``: every field optional, but each present one must be well typed."""
+    status = _text(body["status"], "status") if "status" in body else None
+    metrics = _metrics(body["metrics"]) if "metrics" in body else None
+    return StatusUpdate(status=status, metrics=metrics)
+
+
+def _metrics(value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _invalid_type("metrics", "an object", value)
+    metrics = dict(value)
+    if "pagesTotal" in metrics:
+        metrics["pagesTotal"] = _pages_total(metrics["pagesTotal"])
+    if "inkLevel" in metrics:
+        metrics["inkLevel"] = _ink_level(metrics["inkLevel"])
+    return metrics
+
+
+def _pages_total(value: object) -> int:
+    field = "metrics.pagesTotal"
+    # JSON Schema counts 5.0 as an integer; a bool is never one, even though Python says so.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _invalid_type(field, "an integer", value)
+    if value < 0:
+        raise _invalid_value(field, f"must be >= 0, got {value}")
+    return value
+
+
+def _ink_level(value: object) -> int | float:
+    field = "metrics.inkLevel"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _invalid_type(field, "a number", value)
+    if not INK_LEVEL_MIN <= value <= INK_LEVEL_MAX:
+        raise _invalid_value(
+            field, f"must be between {INK_LEVEL_MIN} and {INK_LEVEL_MAX}, got {value}"
+        )
+    return value
