@@ -1,7 +1,8 @@
 """An in-memory PrintOS Device API, for testing clients without the real platform.
 
 ``Sandbox`` holds the devices (``.state``) and the fault knobs (``.faults``) and is an ASGI app:
-use it in process with ``httpx.ASGITransport(app=sandbox)``. Needs the ``sandbox`` extra (Starlette and uvicorn); the core SDK never
+use it in process with ``httpx.ASGITransport(app=sandbox)``, or on a real socket with
+``serve_sandbox()``. Needs the ``sandbox`` extra (Starlette and uvicorn); the core SDK never
 imports this package.
 """
 
@@ -19,6 +20,7 @@ from .app import DEFAULT_MAX_SKEW, Sandbox, create_app
 from .errors import ApiError, error_body
 from .fault_injection import ConnectionDropped
 from .faults import Faults
+from .server import SandboxServer, serve_sandbox
 from .state import Device, RequestRecord, SandboxState
 
 __all__ = [
@@ -29,7 +31,9 @@ __all__ = [
     "Faults",
     "RequestRecord",
     "Sandbox",
+    "SandboxServer",
     "SandboxState",
     "create_app",
     "error_body",
+    "serve_sandbox",
 ]

@@ -1,0 +1,7 @@
+"""Entry point for ``python -m printos_ext.sandbox``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
