@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from printos_ext.sandbox import Faults, Sandbox
+from printos_ext.sandbox import Faults, Sandbox, SandboxState, create_app
 
 BASE_URL = "http://sandbox"
 NOW = dt.datetime(2026, 11, 24, 10, 0, 0, tzinfo=dt.UTC)
@@ -695,6 +695,16 @@ async def test_request_counts_group_by_route_and_status(
     assert sandbox.state.count("PUT /devices/{deviceId}/status") == 2
 
 
+@pytest.mark.anyio
+async def test_drop_rate_one_drops_every_request(
+    client: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
+    sandbox.faults.drop_rate = 1.0
+    for _ in range(3):
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.get("/devices")
+
+
 def test_seeded_error_rate_is_reproducible() -> None:
     def pattern() -> list[bool]:
         faults = Faults(error_rate=0.5, seed=1234)
@@ -721,6 +731,42 @@ def test_reset_turns_every_fault_off() -> None:
 def test_invalid_fault_knob_is_refused(knob: str, value: float) -> None:
     with pytest.raises(ValueError, match=knob.split("_")[0]):
         setattr(Faults(), knob, value)
+
+
+@pytest.mark.anyio
+async def test_oversized_body_is_413(client: httpx.AsyncClient) -> None:
+    padding = "x" * (1024 * 1024)
+    response = await client.post(
+        "/devices", json={"model": "m", "serialNumber": "SN-1", "location": padding}
+    )
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "body_too_large"
+
+
+@pytest.mark.anyio
+async def test_create_app_serves_the_state_it_is_given() -> None:
+    state = SandboxState()
+    state.provision(model="m", serial_number="SN-1", device_id="dev-preloaded")
+    app = create_app(state=state)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as c:
+        response = await c.get("/devices")
+    assert [d["id"] for d in response.json()["devices"]] == ["dev-preloaded"]
+    assert app.state.sandbox.state is state
+
+
+def test_state_reset_forgets_devices_and_requests() -> None:
+    state = SandboxState()
+    state.provision(model="m", serial_number="SN-1")
+    state.reset()
+    assert (state.devices, state.requests) == ({}, [])
+
+
+def test_seeded_state_generates_the_same_ids() -> None:
+    def ids() -> list[str]:
+        state = SandboxState(seed=7)
+        return [state.provision(model="m", serial_number=f"SN-{n}").id for n in range(3)]
+
+    assert ids() == ids()
 
 
 def test_importing_printos_ext_does_not_import_the_server_stack() -> None:
