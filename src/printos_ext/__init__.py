@@ -1,1 +1,76 @@
-"""printos_ext: the hand-written layer over the generated PrintOS Device API client."""
+"""printos_ext: the async PrintOS Device API client you import.
+
+``PrintOSClient`` wraps the generated ``printos_api_client`` package with authentication, retries,
+typed errors and pagination; the request and response models are the generated attrs classes,
+re-exported here so one import is enough.
+"""
+
+from ._generated import (
+    UNSET,
+    DeviceProvisionRequest,
+    DeviceStatusUpdate,
+    DeviceStatusUpdateMetrics,
+    PrintDevice,
+    PrintDeviceList,
+    Unset,
+)
+from .auth import BearerTokenAuth, PrintOSHmacAuth
+from .client import PrintOSClient
+from .devices import Devices
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    InvalidArgumentError,
+    NotFoundError,
+    PaginationError,
+    PermissionDeniedError,
+    PrintOSError,
+    RateLimitError,
+    ResponseTooLargeError,
+    ResponseValidationError,
+    UnprocessableEntityError,
+)
+from .pagination import Page, paginate
+from .retries import RetryPolicy
+from .version import __version__
+
+__all__ = [
+    "UNSET",
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BearerTokenAuth",
+    "ConflictError",
+    "DeviceProvisionRequest",
+    "DeviceStatusUpdate",
+    "DeviceStatusUpdateMetrics",
+    "Devices",
+    "InternalServerError",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "Page",
+    "PaginationError",
+    "PermissionDeniedError",
+    "PrintDevice",
+    "PrintDeviceList",
+    "PrintOSClient",
+    "PrintOSError",
+    "PrintOSHmacAuth",
+    "RateLimitError",
+    "ResponseTooLargeError",
+    "ResponseValidationError",
+    "RetryPolicy",
+    "UnprocessableEntityError",
+    "Unset",
+    "__version__",
+    "paginate",
+]

@@ -22,6 +22,9 @@ from collections.abc import Callable, Generator, Mapping
 
 import httpx
 
+from ._urls import raw_path
+from .errors import InvalidArgumentError
+
 __all__ = [
     "BearerTokenAuth",
     "Clock",
@@ -47,7 +50,9 @@ def _utc_now() -> dt.datetime:
 def format_timestamp(moment: dt.datetime) -> str:
     """``2026-11-24T10:00:00.000Z``: the only date form PrintOS accepts in ``x-hp-hmac-date``."""
     if moment.tzinfo is None:
-        raise ValueError("the HMAC clock must return a timezone-aware datetime, got a naive one")
+        raise InvalidArgumentError(
+            "the HMAC clock must return a timezone-aware datetime, got a naive one"
+        )
     utc = moment.astimezone(dt.UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
@@ -60,9 +65,9 @@ def hmac_signature(secret: str, method: str, path: str, timestamp: str) -> str:
 
 def _require_text(name: str, value: object) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+        raise InvalidArgumentError(f"{name} must be a str, got {type(value).__name__}")
     if not value.strip():
-        raise ValueError(f"{name} must not be empty")
+        raise InvalidArgumentError(f"{name} must not be empty")
     return value
 
 
@@ -85,14 +90,14 @@ class PrintOSHmacAuth(httpx.Auth):
         if key is None:
             key = env.get(ENV_KEY)
             if key is None:
-                raise ValueError(f"no PrintOS key: pass key= or set {ENV_KEY}")
+                raise InvalidArgumentError(f"no PrintOS key: pass key= or set {ENV_KEY}")
         if secret is None:
             secret = env.get(ENV_SECRET)
             if secret is None:
-                raise ValueError(f"no PrintOS secret: pass secret= or set {ENV_SECRET}")
+                raise InvalidArgumentError(f"no PrintOS secret: pass secret= or set {ENV_SECRET}")
         self.key = _require_text("key", key)
         if ":" in self.key:
-            raise ValueError("key must not contain ':' (it separates key and signature)")
+            raise InvalidArgumentError("key must not contain ':' (it separates key and signature)")
         self._secret = _require_text("secret", secret)
         self._clock = clock
 
@@ -115,9 +120,7 @@ class PrintOSHmacAuth(httpx.Auth):
         }
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        # url.raw_path includes the query string; the signature covers the path alone, as sent.
-        raw_path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
-        request.headers.update(self.sign(request.method, raw_path))
+        request.headers.update(self.sign(request.method, raw_path(request)))
         yield request
 
 

@@ -1,0 +1,344 @@
+"""``PrintOSClient``: the async entry point, and the request pipeline every call goes through.
+
+The generated package knows the API's shapes (paths, bodies, models). This module adds what a
+production caller needs around each request: one connection pool, authentication, a User-Agent,
+an overall per-attempt deadline, retries with backoff, typed errors, a response size limit, and
+turning a body that does not match the spec into :class:`ResponseValidationError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import random
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from types import ModuleType, TracebackType
+from typing import Any, Self, TypeVar
+
+import anyio
+import attrs
+import httpx
+
+from . import _generated as gen
+from ._urls import raw_path
+from .auth import PrintOSHmacAuth
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    InvalidArgumentError,
+    ResponseTooLargeError,
+    ResponseValidationError,
+    status_error,
+)
+from .retries import RetryPolicy, parse_retry_after
+from .version import __version__
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "PrintOSClient"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://printos.api.hp.com"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+ENV_BASE_URL = "PRINTOS_BASE_URL"
+USER_AGENT = f"printos-sdk/{__version__} python-httpx/{httpx.__version__}"
+
+T = TypeVar("T")
+Timeout = float | httpx.Timeout
+Sleep = Callable[[float], Awaitable[None]]
+EventHook = Callable[..., Any]
+
+
+class PrintOSClient:
+    """An async client for the PrintOS Device API.
+
+    ``async with PrintOSClient(auth=PrintOSHmacAuth(key, secret)) as client:``, then use
+    ``client.devices``. Configuration, in order of precedence, comes from the arguments, then the
+    ``PRINTOS_BASE_URL`` / ``PRINTOS_KEY`` / ``PRINTOS_SECRET`` environment variables.
+
+    * ``auth``: any ``httpx.Auth``; ``None`` (the default) means HMAC from the environment when
+      ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` are set, otherwise no authentication.
+    * ``timeout``: seconds, the overall limit for one attempt (connect, send, wait, read), or an
+      ``httpx.Timeout`` for per-phase limits only.
+    * ``max_retries`` / ``retry``: see :class:`RetryPolicy`; per call, ``max_retries=`` overrides.
+    * ``http_client``: your own ``httpx.AsyncClient`` (its pool, proxies, TLS and hooks are used
+      as they are, and it is not closed by this client); or ``transport``: an httpx transport for
+      a client this object creates and owns. ``headers``, ``event_hooks`` and ``verify`` configure
+      that owned client; TLS verification is on unless you pass ``verify=False`` or an
+      ``ssl.SSLContext``.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str | httpx.URL | None = None,
+        auth: httpx.Auth | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        event_hooks: Mapping[str, Sequence[EventHook]] | None = None,
+        verify: Any = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        environ: Mapping[str, str] | None = None,
+        sleep: Sleep | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        self.base_url = _base_url(base_url if base_url is not None else env.get(ENV_BASE_URL))
+        if auth is None and env.get("PRINTOS_KEY") and env.get("PRINTOS_SECRET"):
+            auth = PrintOSHmacAuth(environ=env)
+        if auth is not None and not isinstance(auth, httpx.Auth):
+            raise InvalidArgumentError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
+        self.auth = auth
+        self.timeout = _check_timeout(timeout)
+        policy = retry if retry is not None else RetryPolicy()
+        if max_retries is not None:
+            policy = attrs.evolve(policy, max_retries=max_retries)
+        self.retry = policy
+        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int):
+            raise InvalidArgumentError("max_response_bytes must be an int")
+        if max_response_bytes <= 0:
+            raise InvalidArgumentError("max_response_bytes must be > 0")
+        self.max_response_bytes = max_response_bytes
+        self._headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+        if http_client is not None:
+            if transport is not None or event_hooks is not None or verify is not True:
+                raise InvalidArgumentError(
+                    "transport, event_hooks and verify configure a client this object creates; "
+                    "with http_client=, configure your own httpx.AsyncClient instead"
+                )
+            if not isinstance(http_client, httpx.AsyncClient):
+                raise InvalidArgumentError(
+                    f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
+                )
+            self._http = http_client
+            self._owns_http = False
+        else:
+            self._http = httpx.AsyncClient(
+                transport=transport,
+                event_hooks={k: list(v) for k, v in event_hooks.items()} if event_hooks else None,
+                verify=verify,
+                timeout=_httpx_timeout(self.timeout),
+            )
+            self._owns_http = True
+        self._sleep: Sleep = sleep or anyio.sleep
+        self._rng = rng or random.Random()
+        self._parse_client = gen.Client(base_url=str(self.base_url))
+
+        from .devices import Devices  # here, not at the top: devices.py imports this module
+
+        self.devices = Devices(self)
+
+    def __repr__(self) -> str:
+        return f"PrintOSClient(base_url={str(self.base_url)!r}, auth={self.auth!r})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool, unless it belongs to an ``http_client`` you passed in."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """The underlying ``httpx.AsyncClient`` (shared by every call of this client)."""
+        return self._http
+
+    def url_for(self, path: str) -> httpx.URL:
+        """``path`` (already percent-encoded, as the generated code builds it) under base_url."""
+        return httpx.URL(str(self.base_url).rstrip("/") + path)
+
+    async def call(
+        self,
+        operation: ModuleType,
+        kwargs: dict[str, Any],
+        *,
+        url: httpx.URL | None = None,
+        params: Mapping[str, str | int] | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout | None = None,
+    ) -> tuple[Any, httpx.Response]:
+        """Send one generated operation and return ``(parsed model, response)``.
+
+        ``kwargs`` come from the operation's ``_get_kwargs``; ``url`` replaces its path (to follow
+        a pagination link), ``params`` add query parameters.
+        """
+        request = self._http.build_request(
+            kwargs["method"].upper(),
+            url if url is not None else self.url_for(kwargs["url"]),
+            params=params if params else None,
+            json=kwargs.get("json"),
+            headers={**self._headers, **kwargs.get("headers", {})},
+            timeout=_httpx_timeout(timeout if timeout is not None else self.timeout),
+        )
+        response = await self._send(
+            request,
+            policy=self._policy(max_retries),
+            deadline=_deadline(timeout if timeout is not None else self.timeout),
+        )
+        return self._parse(operation, response), response
+
+    def _policy(self, max_retries: int | None) -> RetryPolicy:
+        if max_retries is None:
+            return self.retry
+        return attrs.evolve(self.retry, max_retries=max_retries)
+
+    async def _send(
+        self, request: httpx.Request, *, policy: RetryPolicy, deadline: float | None
+    ) -> httpx.Response:
+        method, path = request.method, raw_path(request)
+        attempt = 0
+        while True:
+            attempt += 1
+            delay: float | None = None
+            try:
+                response = await self._attempt(request, deadline)
+            except httpx.TimeoutException as exc:
+                error: APIError = APITimeoutError(request, exc)
+                cause: BaseException | None = exc
+                retryable = policy.retryable_exception(exc, method)
+            except TimeoutError as exc:  # our overall deadline
+                error, cause = APITimeoutError(request, exc), exc
+                retryable = policy.may_repeat(method)
+            except httpx.TransportError as exc:
+                error, cause = APIConnectionError(request, exc), exc
+                retryable = policy.retryable_exception(exc, method)
+            else:
+                logger.debug(
+                    "%s %s -> %d (attempt %d)", method, path, response.status_code, attempt
+                )
+                if response.is_success:
+                    return response
+                error, cause = status_error(response), None
+                retryable = policy.retryable_status(response.status_code, method)
+                delay = parse_retry_after(response.headers.get("retry-after"))
+            if not retryable or attempt > policy.max_retries:
+                logger.debug("%s %s failed (attempt %d): %s", method, path, attempt, error)
+                raise error from cause
+            if delay is None:
+                delay = policy.backoff(attempt, self._rng)
+            elif delay > policy.max_retry_after:
+                logger.debug(
+                    "%s %s: Retry-After %.1fs exceeds max_retry_after; not retrying",
+                    method,
+                    path,
+                    delay,
+                )
+                raise error from cause
+            logger.debug(
+                "%s %s attempt %d failed (%s); retrying in %.2fs",
+                method,
+                path,
+                attempt,
+                type(error).__name__,
+                delay,
+            )
+            await self._sleep(delay)
+
+    async def _attempt(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
+        """One try: send, read at most max_response_bytes of body, all within the deadline."""
+        logger.debug("%s %s sending", request.method, raw_path(request))
+        with anyio.fail_after(deadline) if deadline is not None else contextlib.nullcontext():
+            response = await self._http.send(request, auth=self.auth, stream=True)
+            try:
+                if response.is_stream_consumed:  # in-memory transports hand over a read body
+                    if len(response.content) > self.max_response_bytes:
+                        raise ResponseTooLargeError(response, self.max_response_bytes)
+                    return response
+                body = await self._read_limited(response)
+            finally:
+                await response.aclose()
+        # A complete, in-memory response: httpx decodes any Content-Encoding on read as usual.
+        complete = httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=body,
+            request=request,
+            extensions=response.extensions,
+        )
+        await complete.aread()
+        return complete
+
+    async def _read_limited(self, response: httpx.Response) -> bytes:
+        declared = response.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_response_bytes:
+            raise ResponseTooLargeError(response, self.max_response_bytes)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_raw():
+            size += len(chunk)
+            if size > self.max_response_bytes:
+                raise ResponseTooLargeError(response, self.max_response_bytes)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _parse(self, operation: ModuleType, response: httpx.Response) -> Any:
+        name = operation.__name__.rpartition(".")[2]
+        try:
+            parsed = operation._parse_response(client=self._parse_client, response=response)
+        except gen.DecodeError as exc:
+            raise ResponseValidationError(
+                response=response, field=_json_path(exc.path), reason=exc.reason, operation=name
+            ) from exc
+        except json.JSONDecodeError as exc:
+            raise ResponseValidationError(
+                response=response,
+                field="",
+                reason=f"body is not valid JSON ({exc.msg} at position {exc.pos})",
+                operation=name,
+            ) from exc
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise ResponseValidationError(
+                response=response, field="", reason=f"{type(exc).__name__}: {exc}", operation=name
+            ) from exc
+        return parsed
+
+
+def _json_path(path: Sequence[str | int]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _base_url(value: str | httpx.URL | None) -> httpx.URL:
+    url = httpx.URL(value if value is not None else DEFAULT_BASE_URL)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise InvalidArgumentError(f"base_url must be an absolute http(s) URL, got {str(url)!r}")
+    if url.query or url.fragment:
+        raise InvalidArgumentError(f"base_url must not have a query or fragment, got {str(url)!r}")
+    return url
+
+
+def _check_timeout(value: Timeout) -> Timeout:
+    if isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise InvalidArgumentError(
+            f"timeout must be a number of seconds > 0 or an httpx.Timeout, got {value!r}"
+        )
+    return float(value)
+
+
+def _httpx_timeout(value: Timeout) -> httpx.Timeout:
+    return value if isinstance(value, httpx.Timeout) else httpx.Timeout(_check_timeout(value))
+
+
+def _deadline(value: Timeout) -> float | None:
+    checked = _check_timeout(value)
+    return None if isinstance(checked, httpx.Timeout) else checked
