@@ -125,7 +125,9 @@ def differences(expected: Path, actual: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spec", type=Path, default=SPEC, help="OpenAPI document (default: %(default)s)")
+    parser.add_argument(
+        "--spec", type=Path, default=SPEC, help="OpenAPI document (default: %(default)s)"
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT, help="package directory to write")
     parser.add_argument(
         "--check",
