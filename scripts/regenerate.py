@@ -53,7 +53,8 @@ def validate_spec(spec: Path) -> None:
     try:
         validate(document)
     except Exception as exc:
-        message = getattr(exc, "message", str(exc))
+        # Keep the first line: some validator backends append the whole failing schema.
+        message = str(getattr(exc, "message", exc)).strip().splitlines()[0]
         path = "/".join(str(p) for p in getattr(exc, "path", ()) or ())
         where = f" at {path}" if path else ""
         raise RegenerateError(f"spec {spec} is not valid OpenAPI{where}: {message}") from exc
