@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+
 from printos_api_client.errors import DecodeError
 from printos_api_client.models import (
     DeviceStatusUpdate,
