@@ -16,6 +16,10 @@ class Unset:
     def __bool__(self) -> Literal[False]:
         return False
 
+    def __repr__(self) -> str:
+        # Models print as PrintDevice(id='d1', model=UNSET, ...) rather than a memory address.
+        return "UNSET"
+
 
 UNSET: Unset = Unset()
 
