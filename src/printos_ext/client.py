@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import random
+import ssl
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import ModuleType, TracebackType
 from typing import Any, Self, TypeVar
@@ -83,7 +84,7 @@ class PrintOSClient:
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         event_hooks: Mapping[str, Sequence[EventHook]] | None = None,
-        verify: Any = True,
+        verify: ssl.SSLContext | str | bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         environ: Mapping[str, str] | None = None,
         sleep: Sleep | None = None,
