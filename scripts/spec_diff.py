@@ -351,6 +351,21 @@ def _quoted(values: Iterable[Any]) -> str:
     return ", ".join(repr(v) for v in values)
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a schema node sits: the report line's subject, the side(s) it is used on, and a
+    prefix naming the spot within an operation (``request body``, ``query parameter 'limit'``)."""
+
+    kind: str
+    subject: str
+    sides: frozenset[str]
+    prefix: str = ""
+
+    def label(self, path: Sequence[str]) -> str:
+        where = _field_name(path)
+        return " ".join(part for part in (self.prefix, f"field '{where}'" if where else "") if part)
+
+
 class _Differ:
     def __init__(self, old: _Spec, new: _Spec) -> None:
         self.old, self.new = old, new
@@ -358,37 +373,20 @@ class _Differ:
 
     # schemas
 
-    def schema_change(
-        self,
-        kind: str,
-        subject: str,
-        sides: frozenset[str],
-        event: str,
-        detail: str,
-    ) -> None:
-        judged = sides or BOTH  # an unreferenced model is still public: judge it both ways
+    def schema_change(self, place: _Place, path: Sequence[str], event: str, detail: str) -> None:
+        label = place.label(path)
+        judged = place.sides or BOTH  # an unreferenced model is still public: judge both ways
         breaking = bool(_BREAKS_ON[event] & judged)
-        self.changes.append(Change(kind, subject, detail, breaking, _side_label(sides)))
+        text = f"{label} {detail}" if label else detail
+        side = _side_label(place.sides)
+        self.changes.append(Change(place.kind, place.subject, text, breaking, side))
 
-    def compare_schema(
-        self,
-        old: Any,
-        new: Any,
-        *,
-        kind: str,
-        subject: str,
-        sides: frozenset[str],
-        prefix: str = "",
-        path: tuple[str, ...] = (),
-    ) -> None:
+    def compare_schema(self, old: Any, new: Any, place: _Place, path: tuple[str, ...] = ()) -> None:
         """Compare two schema nodes; named component schemas behind ``$ref`` are not entered
         (each is compared once on its own), inline objects and array items are."""
-        where = _field_name(path)
-        label = " ".join(part for part in (prefix, f"field '{where}'" if where else "") if part)
 
         def report(event: str, detail: str) -> None:
-            text = f"{label} {detail}" if label else detail
-            self.schema_change(kind, subject, sides, event, text)
+            self.schema_change(place, path, event, detail)
 
         old_shape, new_shape = _shape(old), _shape(new)
         if old_shape != new_shape:
@@ -420,30 +418,12 @@ class _Differ:
                 if removed:
                     report("enum_values_removed", f"enum values removed: {_quoted(removed)}")
         if old_shape == "array":
-            self.compare_schema(
-                old.get("items"),
-                new.get("items"),
-                kind=kind,
-                subject=subject,
-                sides=sides,
-                prefix=prefix,
-                path=(*path, "[]"),
-            )
+            self.compare_schema(old.get("items"), new.get("items"), place, (*path, "[]"))
         elif old_shape == "object":
-            self.compare_properties(
-                old, new, kind=kind, subject=subject, sides=sides, prefix=prefix, path=path
-            )
+            self.compare_properties(old, new, place, path)
 
     def compare_properties(
-        self,
-        old: Mapping[str, Any],
-        new: Mapping[str, Any],
-        *,
-        kind: str,
-        subject: str,
-        sides: frozenset[str],
-        prefix: str,
-        path: tuple[str, ...],
+        self, old: Mapping[str, Any], new: Mapping[str, Any], place: _Place, path: tuple[str, ...]
     ) -> None:
         old_props = dict(old.get("properties") or {})
         new_props = dict(new.get("properties") or {})
@@ -451,9 +431,7 @@ class _Differ:
         new_required = set(new.get("required") or [])
 
         def report(event: str, name: str, detail: str) -> None:
-            where = f"field '{_field_name((*path, name))}'"
-            text = f"{prefix} {where}" if prefix else where
-            self.schema_change(kind, subject, sides, event, f"{text} {detail}")
+            self.schema_change(place, (*path, name), event, detail)
 
         for name in [n for n in new_props if n not in old_props]:
             required = name in new_required
@@ -467,15 +445,7 @@ class _Differ:
                 report("made_required", name, "is now required")
             elif name in old_required and name not in new_required:
                 report("made_optional", name, "is now optional")
-            self.compare_schema(
-                old_props[name],
-                new_props[name],
-                kind=kind,
-                subject=subject,
-                sides=sides,
-                prefix=prefix,
-                path=(*path, name),
-            )
+            self.compare_schema(old_props[name], new_props[name], place, (*path, name))
 
     def compare_components(self) -> None:
         old_usage, new_usage = self.old.usage(), self.new.usage()
@@ -487,13 +457,8 @@ class _Differ:
                 detail = "removed: its model class goes"
                 self.changes.append(Change("schema", name, detail, True, _side_label(sides)))
             else:
-                self.compare_schema(
-                    self.old.schemas[name],
-                    self.new.schemas[name],
-                    kind="schema",
-                    subject=name,
-                    sides=sides,
-                )
+                place = _Place("schema", name, sides)
+                self.compare_schema(self.old.schemas[name], self.new.schemas[name], place)
 
     # operations
 
@@ -571,10 +536,7 @@ class _Differ:
                 self.compare_schema(
                     old_params.get(("path", was), {}).get("schema"),
                     new_params.get(("path", now), {}).get("schema"),
-                    kind="operation",
-                    subject=new.title(),
-                    sides=request,
-                    prefix=f"path parameter '{now}'",
+                    _Place("operation", new.title(), request, f"path parameter '{now}'"),
                 )
         for key in [k for k in new_params if k not in old_params and k[0] != "path"]:
             required = bool(new_params[key].get("required"))
@@ -599,10 +561,7 @@ class _Differ:
             self.compare_schema(
                 old_params[key].get("schema"),
                 new_params[key].get("schema"),
-                kind="operation",
-                subject=new.title(),
-                sides=request,
-                prefix=f"{key[0]} parameter '{key[1]}'",
+                _Place("operation", new.title(), request, f"{key[0]} parameter '{key[1]}'"),
             )
 
     def compare_request_body(self, old: _Operation, new: _Operation) -> None:
@@ -671,10 +630,7 @@ class _Differ:
             self.compare_schema(
                 (before[media] or {}).get("schema"),
                 (after[media] or {}).get("schema"),
-                kind="operation",
-                subject=operation.title(),
-                sides=sides,
-                prefix=label,
+                _Place("operation", operation.title(), sides, label),
             )
 
 
