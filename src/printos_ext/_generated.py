@@ -8,15 +8,21 @@ Two reasons to funnel every use through here:
   from the installed name.
 * Regeneration. The ext layer relies on a small seam of each endpoint module: ``_get_kwargs`` (the
   request as httpx keyword arguments) and ``_parse_response`` (the spec's success bodies into
-  models). If a regenerated package lacks a piece, importing printos_ext fails here, naming it,
-  instead of failing later at run time.
+  models), called with the argument shapes in ``_CALLS``, and on the model fields in
+  ``_MODEL_FIELDS``. If a regenerated package lacks a piece (a spec change removed a field, added a
+  required parameter, ...), importing printos_ext fails here, naming it, instead of failing later
+  at run time. The checks are a few dict lookups and ``Signature.bind`` calls. When printos_ext
+  starts using another field or passes another argument, add it to these tables.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 __all__ = [
     "UNSET",
@@ -75,6 +81,76 @@ def _module(relative: str, *required: str) -> ModuleType:
 
 _SEAM = ("_get_kwargs", "_parse_response")
 
+# How printos_ext calls each operation's seam: how many positional arguments, which keywords.
+# A renamed path parameter still binds (it is passed positionally); a new required parameter or
+# a removed body does not.
+_CALLS: dict[str, tuple[int, tuple[str, ...]]] = {
+    "list_devices": (0, ()),
+    "provision_device": (0, ("body",)),
+    "update_device_status": (1, ("body",)),
+}
+_PARSE_CALL = ("client", "response")
+
+# The attrs fields of the generated models that printos_ext reads or sets.
+_MODEL_FIELDS: dict[str, tuple[str, ...]] = {
+    "PrintDevice": (
+        "id",
+        "model",
+        "serial_number",
+        "status",
+        "registered_at",
+        "additional_properties",
+    ),
+    "PrintDeviceList": ("devices",),
+    "DeviceProvisionRequest": ("model", "serial_number", "location"),
+    "DeviceStatusUpdate": ("status", "metrics"),
+    "DeviceStatusUpdateMetrics": ("pages_total", "ink_level"),
+}
+
+
+def _operation(name: str) -> ModuleType:
+    """The endpoint module ``api.devices.<name>``, checked to accept the calls printos_ext makes."""
+    module = _module(f"api.devices.{name}", *_SEAM)
+    positional, keywords = _CALLS[name]
+    _check_call(module, "_get_kwargs", positional, keywords)
+    _check_call(module, "_parse_response", 0, _PARSE_CALL)
+    return module
+
+
+def _check_call(
+    module: ModuleType, function: str, positional: int, keywords: tuple[str, ...]
+) -> None:
+    signature = inspect.signature(getattr(module, function))
+    try:
+        signature.bind(*[None] * positional, **dict.fromkeys(keywords))
+    except TypeError as exc:
+        shape = ", ".join([*["<arg>"] * positional, *(f"{k}=..." for k in keywords)])
+        raise ImportError(
+            f"printos_ext calls {module.__name__}.{function}({shape}), which the generated "
+            f"signature {function}{signature} does not accept ({exc}); was the spec changed "
+            "without updating printos_ext?"
+        ) from None
+
+
+def _check_fields(models: ModuleType) -> None:
+    missing = [
+        f"{model}.{name}"
+        for model, names in _MODEL_FIELDS.items()
+        for name in names
+        if name not in _fields(getattr(models, model))
+    ]
+    if missing:
+        raise ImportError(
+            f"printos_ext needs the field(s) {', '.join(missing)} of the generated models in "
+            f"{models.__name__}, which lack them (was the spec changed without updating "
+            "printos_ext?)"
+        )
+
+
+def _fields(model: Any) -> dict[str, Any]:
+    return dict(attrs.fields_dict(model)) if attrs.has(model) else {}
+
+
 if TYPE_CHECKING:
     from printos_api_client.api.devices import (
         list_devices,
@@ -92,9 +168,9 @@ if TYPE_CHECKING:
     )
     from printos_api_client.types import UNSET, Unset
 else:
-    list_devices = _module("api.devices.list_devices", *_SEAM)
-    provision_device = _module("api.devices.provision_device", *_SEAM)
-    update_device_status = _module("api.devices.update_device_status", *_SEAM)
+    list_devices = _operation("list_devices")
+    provision_device = _operation("provision_device")
+    update_device_status = _operation("update_device_status")
     _models = _module(
         "models",
         "DeviceProvisionRequest",
@@ -103,6 +179,7 @@ else:
         "PrintDevice",
         "PrintDeviceList",
     )
+    _check_fields(_models)
     DeviceProvisionRequest = _models.DeviceProvisionRequest
     DeviceStatusUpdate = _models.DeviceStatusUpdate
     DeviceStatusUpdateMetrics = _models.DeviceStatusUpdateMetrics
