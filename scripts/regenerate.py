@@ -3,10 +3,14 @@
 Steps, each of which stops the run with a clear message on failure:
 
 1. validate the spec (openapi-spec-validator), so a broken spec never reaches the generator;
-2. run the pinned openapi-python-client with ``generator-config.yml`` and the custom templates in
+2. print what changed for SDK users between the baseline spec (by default the one committed in
+   git HEAD; ``--baseline`` to override) and this one, each change marked BREAKING or safe (see
+   ``spec_diff.py``). ``--report-only`` stops here; ``--fail-on-breaking`` stops here with exit 3
+   when anything is breaking, writing nothing;
+3. run the pinned openapi-python-client with ``generator-config.yml`` and the custom templates in
    ``openapi/templates/`` into a temporary directory (the committed tree is untouched until the
    generator and its ruff post-hooks have all succeeded);
-3. replace ``generated/printos_api_client`` with the result, or with ``--check`` only compare the
+4. replace ``generated/printos_api_client`` with the result, or with ``--check`` only compare the
    two and list the files that differ (the drift check CI runs).
 
 Running it twice changes nothing: the generator is deterministic, ruff runs ``--isolated`` and the
@@ -25,6 +29,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import spec_diff  # the sibling script: this directory is sys.path[0] when run as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
 CONFIG = ROOT / "generator-config.yml"
@@ -37,6 +43,55 @@ IGNORED = {".ruff_cache", "__pycache__"}
 
 class RegenerateError(Exception):
     """A step failed; the message says which and why."""
+
+
+def committed_spec() -> tuple[str, str]:
+    """The committed spec's text and a label for it: from git HEAD, else the file on disk.
+
+    HEAD, not the working tree: editing the spec and then regenerating should report the edit.
+    """
+    relative = SPEC.relative_to(ROOT).as_posix()
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"HEAD:./{relative}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        result = None
+    if result is not None and result.returncode == 0:
+        return result.stdout, f"HEAD:{relative}"
+    why = "git is not available" if result is None else "it is not in git HEAD"
+    print(f"regenerate: comparing with {relative} on disk ({why})", file=sys.stderr)
+    try:
+        return SPEC.read_text(encoding="utf-8"), relative
+    except OSError as exc:
+        raise RegenerateError(f"cannot read the baseline spec {SPEC}: {exc}") from exc
+
+
+def change_report(spec: Path, baseline: Path | None) -> list[spec_diff.Change]:
+    """Print the changes from the baseline to ``spec`` and return them."""
+    try:
+        if baseline is None:
+            text, old_label = committed_spec()
+            old = spec_diff.parse_spec(text, old_label)
+        else:
+            old, old_label = spec_diff.load_spec(baseline), _display(baseline)
+        new = spec_diff.load_spec(spec)
+    except spec_diff.SpecDiffError as exc:
+        raise RegenerateError(f"cannot compare the specs: {exc}") from exc
+    changes = spec_diff.diff_specs(old, new)
+    print(spec_diff.format_report(changes, old_label, _display(spec)))
+    return changes
+
+
+def _display(path: Path) -> str:
+    """``path`` relative to the repository when it is inside it, for shorter report headings."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def validate_spec(spec: Path) -> None:
@@ -130,16 +185,43 @@ def main(argv: list[str] | None = None) -> int:
         "--spec", type=Path, default=SPEC, help="OpenAPI document (default: %(default)s)"
     )
     parser.add_argument("--output", type=Path, default=OUTPUT, help="package directory to write")
-    parser.add_argument(
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
         "--check",
         action="store_true",
         help="do not write; exit 1 and list the differing files when --output is out of date",
     )
+    mode.add_argument(
+        "--report-only",
+        action="store_true",
+        help="print the change report and stop: generate and write nothing",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="spec to compare with in the change report (default: the spec in git HEAD)",
+    )
+    parser.add_argument(
+        "--fail-on-breaking",
+        action="store_true",
+        help=f"exit {spec_diff.EXIT_BREAKING} and write nothing when a change is breaking",
+    )
     args = parser.parse_args(argv)
     spec, output = args.spec.resolve(), args.output.resolve()
     try:
-        check_generator_version()
+        if not args.report_only:
+            check_generator_version()
         validate_spec(spec)
+        breaking = [change for change in change_report(spec, args.baseline) if change.breaking]
+        if breaking and args.fail_on_breaking:
+            print(
+                f"regenerate: {len(breaking)} breaking change(s) and --fail-on-breaking: "
+                f"nothing {'checked' if args.check else 'written'}",
+                file=sys.stderr,
+            )
+            return spec_diff.EXIT_BREAKING
+        if args.report_only:
+            return 0
         with tempfile.TemporaryDirectory(prefix="printos-regen-") as scratch:
             fresh = Path(scratch) / PACKAGE
             generate(spec, fresh)
