@@ -189,6 +189,15 @@ class _Operation:
         value = self.node.get("operationId")
         return str(value) if value is not None else None
 
+    @property
+    def function(self) -> str:
+        """The generated module and function name: from the operationId, else as the generator
+        derives one (``get_devices_device_id``)."""
+        if self.operation_id:
+            return snake_case(self.operation_id)
+        derived = self.path.replace("{", "").replace("}", "").replace("/", "_").strip("_")
+        return snake_case(f"{self.method}_{derived}")
+
     def title(self) -> str:
         name = f" ({self.operation_id})" if self.operation_id else ""
         return f"{self.method.upper()} {self.path}{name}"
@@ -468,11 +477,12 @@ class _Differ:
     def compare_operations(self) -> None:
         old_ops, new_ops = self.old.operations(), self.new.operations()
         pairs: list[tuple[_Operation, _Operation]] = []
-        # Match by operationId first: it names the generated module and function.
-        new_by_id = {op.operation_id: key for key, op in new_ops.items() if op.operation_id}
+        # Match by generated function name first (from the operationId): it is what callers use.
+        new_by_function = {op.function: key for key, op in new_ops.items()}
         for key, op in list(old_ops.items()):
-            if op.operation_id in new_by_id:
-                pairs.append((op, new_ops.pop(new_by_id[op.operation_id])))
+            match = new_by_function.get(op.function)
+            if match in new_ops:
+                pairs.append((op, new_ops.pop(match)))
                 del old_ops[key]
         # Then by method and path shape: the same endpoint under a new operationId.
         by_route = {(m, _normalised(p)): (m, p) for (m, p) in new_ops}
@@ -492,13 +502,15 @@ class _Differ:
 
     def compare_operation(self, old: _Operation, new: _Operation) -> None:
         if old.operation_id != new.operation_id:
-            was, now = old.operation_id or "-", new.operation_id or "-"
+            was, now = old.operation_id or "(none)", new.operation_id or "(none)"
+            renamed = old.function != new.function
+            effect = (
+                f"generated function {old.function} becomes {new.function}"
+                if renamed
+                else f"generated function {new.function} keeps its name"
+            )
             self.op_change(
-                new,
-                f"operationId renamed from '{was}' to '{now}': generated function "
-                f"{snake_case(was)} becomes {snake_case(now)}",
-                True,
-                "",
+                new, f"operationId changed from '{was}' to '{now}': {effect}", renamed, ""
             )
         if old.method != new.method:
             self.op_change(new, f"method changed from {old.method.upper()}", False, "")

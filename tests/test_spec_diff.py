@@ -371,8 +371,21 @@ def test_operation_id_rename_is_breaking() -> None:
         operation(d, "/devices", "get")["operationId"] = "getDevices"
 
     assert changed(edit) == [
-        "BREAKING  operation GET /devices (getDevices): operationId renamed from 'listDevices' "
+        "BREAKING  operation GET /devices (getDevices): operationId changed from 'listDevices' "
         "to 'getDevices': generated function list_devices becomes get_devices"
+    ]
+
+
+def test_operation_id_change_that_keeps_the_function_name_is_safe() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        operation(d, "/devices", "get")["operationId"] = "list_devices"
+        del operation(d, "/devices", "post")["operationId"]
+
+    assert changed(edit) == [
+        "safe      operation GET /devices (list_devices): operationId changed from "
+        "'listDevices' to 'list_devices': generated function list_devices keeps its name",
+        "BREAKING  operation POST /devices: operationId changed from 'provisionDevice' to "
+        "'(none)': generated function provision_device becomes post_devices",
     ]
 
 
