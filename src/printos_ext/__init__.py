@@ -15,6 +15,7 @@ from ._generated import (
     Unset,
 )
 from .auth import BearerTokenAuth, PrintOSHmacAuth
+from .bulk import BulkResult, ProvisionRequest, StatusUpdate
 from .client import PrintOSClient
 from .devices import Devices
 from .errors import (
@@ -49,6 +50,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BearerTokenAuth",
+    "BulkResult",
     "ConflictError",
     "DeviceProvisionRequest",
     "DeviceStatusUpdate",
@@ -65,10 +67,12 @@ __all__ = [
     "PrintOSClient",
     "PrintOSError",
     "PrintOSHmacAuth",
+    "ProvisionRequest",
     "RateLimitError",
     "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryPolicy",
+    "StatusUpdate",
     "UnprocessableEntityError",
     "Unset",
     "__version__",

@@ -8,7 +8,7 @@ anything is sent, ``list()``/``iter()`` that follow pages, and the results as ge
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING
 
 import httpx
@@ -20,6 +20,7 @@ from .errors import InvalidArgumentError, ResponseValidationError
 from .pagination import Page, next_link, paginate
 
 if TYPE_CHECKING:
+    from .bulk import ProvisionInput, ProvisionResults, StatusUpdateInput, StatusUpdateResults
     from .client import PrintOSClient
 
 __all__ = ["MAX_PAGE_SIZE", "Devices"]
@@ -136,6 +137,46 @@ class Devices:
             gen.update_device_status._get_kwargs(check.text("device_id", device_id), body=body),
             max_retries=max_retries,
             timeout=timeout,
+        )
+
+    async def provision_many(
+        self,
+        requests: Iterable[ProvisionInput],
+        *,
+        concurrency: int = 10,
+        max_retries: int | None = None,
+        timeout: Timeout | None = None,
+    ) -> ProvisionResults:
+        """Provision many devices, ``concurrency`` requests at a time, over one connection pool.
+
+        ``requests`` are :class:`~printos_ext.bulk.ProvisionRequest` objects or mappings with the
+        same keys. Returns one :class:`~printos_ext.bulk.BulkResult` per request, in input order;
+        a failed or invalid item never fails the batch. See :mod:`printos_ext.bulk`.
+        """
+        from .bulk import provision_many  # here, not at the top: bulk.py imports this module
+
+        return await provision_many(
+            self, requests, concurrency=concurrency, max_retries=max_retries, timeout=timeout
+        )
+
+    async def update_status_many(
+        self,
+        updates: Iterable[StatusUpdateInput],
+        *,
+        concurrency: int = 10,
+        max_retries: int | None = None,
+        timeout: Timeout | None = None,
+    ) -> StatusUpdateResults:
+        """Send many status updates, ``concurrency`` at a time, over one connection pool.
+
+        ``updates`` are :class:`~printos_ext.bulk.StatusUpdate` objects or mappings with the same
+        keys. Returns one :class:`~printos_ext.bulk.BulkResult` per update, in input order; a
+        failed or invalid item never fails the batch. See :mod:`printos_ext.bulk`.
+        """
+        from .bulk import update_status_many  # here, not at the top: bulk.py imports this module
+
+        return await update_status_many(
+            self, updates, concurrency=concurrency, max_retries=max_retries, timeout=timeout
         )
 
 
