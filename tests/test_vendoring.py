@@ -164,18 +164,11 @@ def test_vendored_and_installed_copies_stay_apart(tmp_path: Path) -> None:
     ]
 
 
-SANDBOX_ABSOLUTE_IMPORTS = (
-    "printos_ext/sandbox/{app,hmac_guard,server,state}.py import `from printos_ext.auth import "
-    "...`; vendored, that is the top-level name (blocked here, or a second copy of the SDK). "
-    "Fix: `from ..auth import ...` in those four files."
-)
-
-
 @pytest.mark.parametrize(
     "part",
     [
         "core",
-        pytest.param("sandbox", marks=pytest.mark.xfail(reason=SANDBOX_ABSOLUTE_IMPORTS)),
+        "sandbox",
     ],
 )
 def test_no_absolute_imports_of_the_sdk_inside_printos_ext(part: str) -> None:
@@ -212,7 +205,7 @@ def test_no_absolute_imports_of_the_sdk_inside_printos_ext(part: str) -> None:
     "part",
     [
         "core",
-        pytest.param("sandbox", marks=pytest.mark.xfail(reason=SANDBOX_ABSOLUTE_IMPORTS)),
+        "sandbox",
     ],
 )
 def test_every_vendored_module_imports_without_the_top_level_packages(

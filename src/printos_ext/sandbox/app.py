@@ -15,8 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from printos_ext.auth import Clock
-
+from ..auth import Clock
 from .errors import ApiError, error_response
 from .fault_injection import FaultInjectionMiddleware, Sleep
 from .faults import Faults

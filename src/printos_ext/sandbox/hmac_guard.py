@@ -16,14 +16,13 @@ from collections.abc import Mapping
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from printos_ext.auth import (
+from ..auth import (
     HEADER_ALGORITHM,
     HEADER_AUTHENTICATION,
     HEADER_DATE,
     Clock,
     hmac_signature,
 )
-
 from .errors import ApiError
 
 __all__ = ["HmacGuardMiddleware", "verify_signature"]

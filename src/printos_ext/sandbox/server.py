@@ -17,8 +17,7 @@ from types import TracebackType
 
 import uvicorn
 
-from printos_ext.auth import Clock
-
+from ..auth import Clock
 from .app import DEFAULT_MAX_SKEW, Sandbox
 from .fault_injection import ConnectionDropped
 from .faults import Faults

@@ -15,8 +15,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from printos_ext.auth import Clock, format_timestamp
-
+from ..auth import Clock, format_timestamp
 from .errors import DeviceNotFound, DuplicateSerialNumber
 
 __all__ = ["Device", "RequestRecord", "SandboxState", "utc_now"]
