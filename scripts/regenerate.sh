@@ -2,7 +2,10 @@
 # Regenerate generated/printos_api_client from openapi/hp-printos-device-api-openapi.yml.
 # Works from any directory. Uses the active virtualenv's Python, else the repo's .venv, else python3;
 # that environment needs the dev install: pip install -e '.[dev]'.
-# Options (see scripts/regenerate.py --help): --spec PATH, --output DIR, --check.
+# Options (see scripts/regenerate.py --help): --spec PATH, --output DIR, --check (drift check, writes
+# nothing), --baseline PATH (spec to compare against; default: the committed spec at git HEAD),
+# --report-only (print the change report, generate nothing), --fail-on-breaking (exit 3 and write
+# nothing when the change report has a BREAKING change).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ -n "${VIRTUAL_ENV:-}" && -x "$VIRTUAL_ENV/bin/python" ]]; then
