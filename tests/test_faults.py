@@ -63,12 +63,17 @@ async def raw_server(handler: Handler) -> AsyncIterator[str]:
 
     listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
     port = listener.extra(SocketAttribute.local_port)
+    failure: BaseException | None = None
     async with listener, anyio.create_task_group() as tg:
         tg.start_soon(listener.serve, serve_one)
         try:
             yield f"http://127.0.0.1:{port}"
+        except BaseException as exc:  # re-raised below, not wrapped in an ExceptionGroup
+            failure = exc
         finally:
             tg.cancel_scope.cancel()
+    if failure is not None:
+        raise failure
 
 
 def head(status: str, headers: dict[str, str]) -> bytes:
