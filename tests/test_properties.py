@@ -337,23 +337,11 @@ async def test_arbitrary_bytes_are_parsed_or_refused_never_another_error(body: b
 DEEP = b"[" * 100_000
 
 
-@pytest.mark.xfail(
-    raises=RecursionError,
-    strict=True,
-    reason="bug: json.loads raises RecursionError on deep nesting and PrintOSClient._parse "
-    "does not map it; fix: catch RecursionError next to ValueError in _parse",
-)
 @pytest.mark.anyio
 async def test_deeply_nested_body_is_a_validation_error() -> None:
     assert await outcome(DEEP) == "invalid"
 
 
-@pytest.mark.xfail(
-    raises=RecursionError,
-    strict=True,
-    reason="bug: errors._parse_body catches only ValueError around json.loads, so building "
-    "the status error raises RecursionError; fix: catch RecursionError there too",
-)
 @pytest.mark.anyio
 async def test_deeply_nested_error_body_is_still_a_status_error() -> None:
     with anyio.fail_after(GUARD):

@@ -264,16 +264,19 @@ class PrintOSClient:
                 body = await self._read_limited(response)
             finally:
                 await response.aclose()
-        # A complete, in-memory response: httpx decodes any Content-Encoding on read as usual.
-        complete = httpx.Response(
+        # A complete, in-memory response. The body is already decoded (the size limit applies to
+        # what it decompresses to), so the Content-Encoding header no longer describes it.
+        headers = response.headers.copy()
+        if "content-encoding" in headers:
+            del headers["content-encoding"]
+            headers["content-length"] = str(len(body))
+        return httpx.Response(
             response.status_code,
-            headers=response.headers,
+            headers=headers,
             content=body,
             request=request,
             extensions=response.extensions,
         )
-        await complete.aread()
-        return complete
 
     async def _read_limited(self, response: httpx.Response) -> bytes:
         declared = response.headers.get("content-length")
@@ -281,7 +284,7 @@ class PrintOSClient:
             raise ResponseTooLargeError(response, self.max_response_bytes)
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_raw():
+        async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > self.max_response_bytes:
                 raise ResponseTooLargeError(response, self.max_response_bytes)
@@ -302,6 +305,10 @@ class PrintOSClient:
                 field="",
                 reason=f"body is not valid JSON ({exc.msg} at position {exc.pos})",
                 operation=name,
+            ) from exc
+        except RecursionError as exc:
+            raise ResponseValidationError(
+                response=response, field="", reason="body is nested too deeply", operation=name
             ) from exc
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise ResponseValidationError(

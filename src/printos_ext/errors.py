@@ -128,7 +128,7 @@ class ResponseTooLargeError(APIError):
 def _parse_body(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content) if response.content else None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return response.text
 
 
