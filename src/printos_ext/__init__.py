@@ -38,6 +38,14 @@ from .errors import (
     UnprocessableEntityError,
 )
 from .pagination import Page, paginate
+from .reporter import (
+    FlushTimeoutError,
+    ReporterClosedError,
+    ReporterError,
+    ReporterFullError,
+    ReporterStats,
+    StatusReporter,
+)
 from .retries import RetryPolicy
 from .version import __version__
 
@@ -56,6 +64,7 @@ __all__ = [
     "DeviceStatusUpdate",
     "DeviceStatusUpdateMetrics",
     "Devices",
+    "FlushTimeoutError",
     "InternalServerError",
     "InvalidArgumentError",
     "NotFoundError",
@@ -69,9 +78,14 @@ __all__ = [
     "PrintOSHmacAuth",
     "ProvisionRequest",
     "RateLimitError",
+    "ReporterClosedError",
+    "ReporterError",
+    "ReporterFullError",
+    "ReporterStats",
     "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryPolicy",
+    "StatusReporter",
     "StatusUpdate",
     "UnprocessableEntityError",
     "Unset",
