@@ -41,15 +41,20 @@ WATCHED = (
     "ssl",
 )
 
-NOTES = (f"median of {RUNS} fresh interpreters, python -X importtime -c 'import printos_ext'",)
+NOTES = (
+    f"median of {RUNS} fresh interpreters, python -X importtime -c 'import printos_ext'; "
+    "baseline: 'import httpx' alone, in interpreters alternating with those",
+)
 
 
-def _importtime(prelude: str = "") -> tuple[dict[str, tuple[float, float]], set[str]]:
-    """``{module: (self ms, cumulative ms)}`` for one fresh interpreter, and which of
-    ``WATCHED`` it had loaded afterwards."""
+def _importtime(
+    prelude: str = "", module: str = "printos_ext"
+) -> tuple[dict[str, tuple[float, float]], set[str]]:
+    """``{module: (self ms, cumulative ms)}`` for one fresh interpreter importing ``module``, and
+    which of ``WATCHED`` it had loaded afterwards."""
     report = f"import sys; print(*[m for m in {WATCHED!r} if sys.modules.get(m)], sep=',')"
     completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", f"{prelude}import printos_ext; {report}"],
+        [sys.executable, "-X", "importtime", "-c", f"{prelude}import {module}; {report}"],
         capture_output=True,
         text=True,
         check=True,
@@ -64,13 +69,18 @@ def _importtime(prelude: str = "") -> tuple[dict[str, tuple[float, float]], set[
     return times, set(filter(None, completed.stdout.strip().split(",")))
 
 
-def _measure(prelude: str, runs: int) -> tuple[float, dict[str, float], dict[str, float], set[str]]:
-    """Median total ms, median self and cumulative ms per module, watched modules loaded."""
+def _measure(
+    prelude: str, runs: int
+) -> tuple[float, float, dict[str, float], dict[str, float], set[str]]:
+    """Median ms of printos_ext and of httpx alone (the baseline, in alternate interpreters),
+    median self and cumulative ms per module, and the watched modules printos_ext loaded."""
     loaded: set[str] = set()
     totals: list[float] = []
+    baseline: list[float] = []
     own: dict[str, list[float]] = defaultdict(list)
     cumulative: dict[str, list[float]] = defaultdict(list)
     for _ in range(runs):
+        baseline.append(_importtime(prelude, "httpx")[0]["httpx"][1])
         times, watched = _importtime(prelude)
         loaded |= watched
         totals.append(times["printos_ext"][1])
@@ -80,6 +90,7 @@ def _measure(prelude: str, runs: int) -> tuple[float, dict[str, float], dict[str
     # A module missing from some runs counts as 0 there (the median then says "usually not").
     return (
         statistics.median(totals),
+        statistics.median(baseline),
         {name: statistics.median(v + [0.0] * (runs - len(v))) for name, v in own.items()},
         {name: statistics.median(v + [0.0] * (runs - len(v))) for name, v in cumulative.items()},
         loaded,
@@ -89,7 +100,7 @@ def _measure(prelude: str, runs: int) -> tuple[float, dict[str, float], dict[str
 def run(*, runs: int = RUNS, verbose: bool = True) -> list[Result]:
     results = []
     for label, prelude in (("this venv", ""), ("no click/rich/pygments", WITHOUT_CLI_DEPS)):
-        total, own, cumulative, loaded = _measure(prelude, runs)
+        total, httpx_alone, own, cumulative, loaded = _measure(prelude, runs)
         top = sorted(own.items(), key=lambda item: item[1], reverse=True)[:5]
         eager = [f"{name} {cumulative.get(name, 0.0):.1f} ms" for name in WATCHED if name in loaded]
         if verbose:
@@ -98,8 +109,8 @@ def run(*, runs: int = RUNS, verbose: bool = True) -> list[Result]:
             print("   loaded (cumulative time): " + ", ".join(eager))
             absent = [name for name in WATCHED if name not in loaded]
             print("   not imported: " + ", ".join(absent))
-        detail = "httpx " + f"{cumulative.get('httpx', 0.0):.0f} ms"
-        detail += f", attrs {cumulative.get('attrs', 0.0):.0f} ms"
+        detail = f"{total / httpx_alone:.2f}x 'import httpx' alone ({httpx_alone:.0f} ms); "
+        detail += f"in it: attrs {cumulative.get('attrs', 0.0):.0f} ms"
         detail += f", dateutil.parser {cumulative.get('dateutil.parser', 0.0):.0f} ms"
         results.append(Result(f"cold import printos_ext, {label}", total, "ms", TARGET_MS, detail))
     return results
