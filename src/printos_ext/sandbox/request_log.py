@@ -47,15 +47,31 @@ class RequestLogMiddleware:
             return
         request_id = new_request_id()
         status: int | None = None
-        completed = False
+        recorded = False
+
+        def record(completed: bool) -> None:
+            nonlocal recorded
+            recorded = True
+            raw_path = raw_path_of(scope)
+            self._state.record_request(
+                RequestRecord(
+                    method=scope["method"],
+                    path=raw_path,
+                    route=route_label(scope["method"], raw_path),
+                    status=status if completed else None,
+                    request_id=request_id,
+                )
+            )
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status, completed
+            nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
             elif message["type"] == "http.response.body" and not message.get("more_body", False):
-                completed = True
+                # Record before the last byte leaves: once a client holds the whole response,
+                # the request is already in the log (tests read it right after the call).
+                record(completed=True)
             await send(message)
 
         try:
@@ -67,13 +83,5 @@ class RequestLogMiddleware:
                 )(scope, receive, send_with_id)
             raise
         finally:
-            raw_path = raw_path_of(scope)
-            self._state.record_request(
-                RequestRecord(
-                    method=scope["method"],
-                    path=raw_path,
-                    route=route_label(scope["method"], raw_path),
-                    status=status if completed else None,
-                    request_id=request_id,
-                )
-            )
+            if not recorded:
+                record(completed=False)
