@@ -130,3 +130,28 @@ async def test_max_items_stops_without_fetching_further_pages(mock: respx.MockRo
 def test_iter_arguments_are_checked_when_called(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidArgumentError, match=message):
         client().devices.iter(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.anyio
+async def test_duplicates_within_one_page_are_kept_as_sent(mock: respx.MockRouter) -> None:
+    mock.get("/devices").respond(200, json={"devices": [FLEET[0], FLEET[0]]})
+    async with client() as c:
+        assert [d.id for d in await c.devices.list()] == ["dev-0", "dev-0"]
+
+
+@pytest.mark.anyio
+async def test_item_repeated_on_a_later_page_is_skipped(mock: respx.MockRouter) -> None:
+    # Offset paging while a device is inserted: dev-1 shifts onto the second page too.
+    pages = {
+        "0": ({"devices": FLEET[0:2]}, '</devices?limit=2&offset=2>; rel="next"'),
+        "2": ({"devices": [FLEET[1], FLEET[2]]}, None),
+    }
+
+    def shifting(request: httpx.Request) -> httpx.Response:
+        body, link = pages[request.url.params["offset"]]
+        return httpx.Response(200, json=body, headers={"Link": link} if link else {})
+
+    mock.get("/devices").mock(side_effect=shifting)
+    async with client() as c:
+        ids = [d.id async for d in c.devices.iter(page_size=2)]
+    assert ids == ["dev-0", "dev-1", "dev-2"]

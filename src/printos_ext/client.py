@@ -8,13 +8,13 @@ turning a body that does not match the spec into :class:`ResponseValidationError
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import json
 import logging
 import os
 import random
 import ssl
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from types import ModuleType, TracebackType
 from typing import Any, Self, TypeVar
 
@@ -45,6 +45,7 @@ DEFAULT_BASE_URL = "https://printos.api.hp.com"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 ENV_BASE_URL = "PRINTOS_BASE_URL"
+_URL_CACHE_SIZE = 256
 USER_AGENT = f"printos-sdk/{__version__} python-httpx/{httpx.__version__}"
 
 T = TypeVar("T")
@@ -131,6 +132,8 @@ class PrintOSClient:
         self._sleep: Sleep = sleep or anyio.sleep
         self._rng = rng or random.Random()
         self._parse_client = gen.Client(base_url=str(self.base_url))
+        self._base = str(self.base_url).rstrip("/")
+        self._urls: dict[str, httpx.URL] = {}
 
         from .devices import Devices  # here, not at the top: devices.py imports this module
 
@@ -162,7 +165,13 @@ class PrintOSClient:
 
     def url_for(self, path: str) -> httpx.URL:
         """``path`` (already percent-encoded, as the generated code builds it) under base_url."""
-        return httpx.URL(str(self.base_url).rstrip("/") + path)
+        url = self._urls.get(path)
+        if url is None:
+            # Parsing a URL costs more than the rest of building a request: keep recent ones.
+            if len(self._urls) >= _URL_CACHE_SIZE:
+                self._urls.clear()
+            url = self._urls[path] = httpx.URL(self._base + path)
+        return url
 
     async def call(
         self,
@@ -202,7 +211,9 @@ class PrintOSClient:
     async def _send(
         self, request: httpx.Request, *, policy: RetryPolicy, deadline: float | None
     ) -> httpx.Response:
-        method, path = request.method, raw_path(request)
+        method = request.method
+        # Only worth computing when someone reads the debug log (it is on the hot path).
+        path = raw_path(request) if logger.isEnabledFor(logging.DEBUG) else ""
         attempt = 0
         while True:
             attempt += 1
@@ -252,44 +263,62 @@ class PrintOSClient:
             await self._sleep(delay)
 
     async def _attempt(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
-        """One try: send, read at most max_response_bytes of body, all within the deadline."""
-        logger.debug("%s %s sending", request.method, raw_path(request))
-        with anyio.fail_after(deadline) if deadline is not None else contextlib.nullcontext():
-            response = await self._http.send(request, auth=self.auth, stream=True)
-            try:
-                if response.is_stream_consumed:  # in-memory transports hand over a read body
-                    if len(response.content) > self.max_response_bytes:
-                        raise ResponseTooLargeError(response, self.max_response_bytes)
-                    return response
-                body = await self._read_limited(response)
-            finally:
-                await response.aclose()
-        # A complete, in-memory response. The body is already decoded (the size limit applies to
-        # what it decompresses to), so the Content-Encoding header no longer describes it.
-        headers = response.headers.copy()
-        if "content-encoding" in headers:
-            del headers["content-encoding"]
-            headers["content-length"] = str(len(body))
-        return httpx.Response(
-            response.status_code,
-            headers=headers,
-            content=body,
-            request=request,
-            extensions=response.extensions,
-        )
+        """One try: send, read at most max_response_bytes of body, all within the deadline.
 
-    async def _read_limited(self, response: httpx.Response) -> bytes:
+        The deadline covers the whole exchange (a server trickling its body byte by byte does not
+        reset it); it raises TimeoutError. On asyncio, ``asyncio.timeout`` does that job at a
+        fraction of the per-request cost of anyio's cancel scope, which other loops (trio) get.
+        """
+        if deadline is None:
+            return await self._exchange(request)
+        if _on_asyncio():
+            async with asyncio.timeout(deadline):
+                return await self._exchange(request)
+        with anyio.fail_after(deadline):
+            return await self._exchange(request)
+
+    async def _exchange(self, request: httpx.Request) -> httpx.Response:
+        response = await self._http.send(request, auth=self.auth, stream=True)
+        try:
+            return await self._read(response)
+        finally:
+            await response.aclose()
+
+    async def _read(self, response: httpx.Response) -> httpx.Response:
+        """Read the body into ``response``, refusing more than max_response_bytes of it."""
+        limit = self.max_response_bytes
+        if response.is_stream_consumed:  # in-memory transports hand over a read body
+            if len(response.content) > limit:
+                raise ResponseTooLargeError(response, limit)
+            return response
         declared = response.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_response_bytes:
-            raise ResponseTooLargeError(response, self.max_response_bytes)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise ResponseTooLargeError(response, limit)
+        if "content-encoding" not in response.headers:
+            # Raw bytes are the body: count them as httpx reads them into the response.
+            response.stream = _LimitedStream(response, limit)
+            await response.aread()
+            return response
+        # Compressed: the limit is on what it decompresses to (no gzip bombs), so decode here.
+        # The body is then already decoded, and Content-Encoding no longer describes it.
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():
             size += len(chunk)
-            if size > self.max_response_bytes:
-                raise ResponseTooLargeError(response, self.max_response_bytes)
+            if size > limit:
+                raise ResponseTooLargeError(response, limit)
             chunks.append(chunk)
-        return b"".join(chunks)
+        body = b"".join(chunks)
+        headers = response.headers.copy()
+        del headers["content-encoding"]
+        headers["content-length"] = str(len(body))
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=body,
+            request=response.request,
+            extensions=response.extensions,
+        )
 
     def _parse(self, operation: ModuleType, response: httpx.Response) -> Any:
         name = operation.__name__.rpartition(".")[2]
@@ -315,6 +344,34 @@ class PrintOSClient:
                 response=response, field="", reason=f"{type(exc).__name__}: {exc}", operation=name
             ) from exc
         return parsed
+
+
+class _LimitedStream(httpx.AsyncByteStream):
+    """A response stream that raises ResponseTooLargeError once it has yielded over ``limit``."""
+
+    def __init__(self, response: httpx.Response, limit: int) -> None:
+        self._response = response
+        self._stream = response.stream
+        self._limit = limit
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        size = 0
+        async for chunk in self._stream:  # type: ignore[union-attr]
+            size += len(chunk)
+            if size > self._limit:
+                raise ResponseTooLargeError(self._response, self._limit)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()  # type: ignore[union-attr]
+
+
+def _on_asyncio() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _json_path(path: Sequence[str | int]) -> str:

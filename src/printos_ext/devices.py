@@ -8,7 +8,7 @@ anything is sent, ``list()``/``iter()`` that follow pages, and the results as ge
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 
 import httpx
@@ -43,10 +43,11 @@ class Devices:
         self, *, max_retries: int | None = None, timeout: Timeout | None = None
     ) -> list[gen.PrintDevice]:
         """All provisioned devices (``listDevices``), following next links if the server pages."""
-        return [
-            device
-            async for device in self.iter(page_size=None, max_retries=max_retries, timeout=timeout)
-        ]
+        fetch = self._pages(None, max_retries=max_retries, timeout=timeout)
+        first = await fetch(None)
+        if first.next_url is None:  # the usual case: one request, no paging machinery
+            return list(first.items)
+        return [device async for device in paginate(fetch, key=_device_key, first=first)]
 
     def iter(
         self,
@@ -64,7 +65,14 @@ class Devices:
         """
         size = check.optional_count("page_size", page_size, minimum=1, maximum=MAX_PAGE_SIZE)
         limit = check.optional_count("max_items", max_items, minimum=1)
-        params = {"limit": size, "offset": 0} if size is not None else None
+        fetch = self._pages(size, max_retries=max_retries, timeout=timeout)
+        return paginate(fetch, key=_device_key, max_items=limit)
+
+    def _pages(
+        self, page_size: int | None, *, max_retries: int | None, timeout: Timeout | None
+    ) -> Callable[[httpx.URL | None], Awaitable[Page[gen.PrintDevice]]]:
+        """A page fetcher: the first page (None) with paging parameters, or a next link's URL."""
+        params = {"limit": page_size, "offset": 0} if page_size is not None else None
 
         async def fetch(url: httpx.URL | None) -> Page[gen.PrintDevice]:
             parsed, response = await self._client.call(
@@ -79,7 +87,7 @@ class Devices:
             items = body.devices if isinstance(body.devices, list) else []
             return Page(items=items, url=response.request.url, next_url=next_link(response))
 
-        return paginate(fetch, key=_device_key, max_items=limit)
+        return fetch
 
     async def provision(
         self,

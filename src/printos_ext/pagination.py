@@ -10,9 +10,11 @@ contract a paging server is expected to follow, and the one the sandbox implemen
 * No ``rel="next"`` link means the last page. A server that ignores ``limit``/``offset`` answers
   everything at once with no link, which is simply one page.
 
-Defences against servers that page badly: an item already yielded (same key) is not yielded again;
-a next link already visited, or a page that adds no new item, ends the iteration (with a warning
-in the log) instead of looping forever; ``max_pages`` bounds the number of requests.
+Defences against servers that page badly: an item already yielded on an earlier page (same key,
+as happens when offset paging meets inserts) is not yielded again; a next link already visited, or
+a page that adds no new item, ends the iteration (with a warning in the log) instead of looping
+forever; ``max_pages`` bounds the number of requests. Within one page every item is yielded as
+the server sent it.
 """
 
 from __future__ import annotations
@@ -59,12 +61,14 @@ async def paginate(
     key: Callable[[T], Hashable | None] | None = None,
     max_items: int | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
+    first: Page[T] | None = None,
 ) -> AsyncIterator[T]:
     """Yield the items of every page.
 
-    ``fetch_page(None)`` fetches the first page, ``fetch_page(url)`` the page at a next link.
-    ``key`` identifies an item for de-duplication (None from it means "cannot tell", and such an
-    item is always yielded). Stops after ``max_items`` items.
+    ``fetch_page(None)`` fetches the first page, ``fetch_page(url)`` the page at a next link;
+    ``first`` is a first page the caller already has. ``key`` identifies an item so that one seen
+    on an earlier page is skipped (None from it means "cannot tell": always yielded). Stops after
+    ``max_items`` items.
     """
     if max_items is not None and max_items <= 0:
         return
@@ -74,21 +78,25 @@ async def paginate(
     url: httpx.URL | None = None
     origin: httpx.URL | None = None
     for page_number in range(1, max_pages + 1):
-        page = await fetch_page(url)
+        page = first if page_number == 1 and first is not None else await fetch_page(url)
         visited.add(str(page.url))
         origin = origin or page.url
         fresh = 0
+        keys: list[Hashable] = []
         for item in page.items:
             identity = key(item) if key is not None else None
             if identity is not None:
                 if identity in seen:
                     continue
-                seen.add(identity)
+                keys.append(identity)
             fresh += 1
             yield item
             yielded += 1
             if max_items is not None and yielded >= max_items:
                 return
+        seen.update(keys)
+        if fresh < len(page.items):
+            logger.debug("pagination: skipped %d item(s) already seen", len(page.items) - fresh)
         url = page.next_url
         if url is None:
             return
