@@ -345,3 +345,18 @@ def test_decode_error_is_exported() -> None:
 
     assert "DecodeError" in errors.__all__
     assert errors.DecodeError is DecodeError
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-24T10:00:00", dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC)),
+        ("2026-11-24", dt.datetime(2026, 11, 24, tzinfo=dt.UTC)),
+        ("2026-W48-2T10:00:00", dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC)),
+    ],
+)
+def test_date_time_without_an_offset_is_taken_as_utc(text: str, expected: dt.datetime) -> None:
+    parsed = PrintDevice.from_dict({"registeredAt": text}).registered_at
+    assert parsed == expected
+    assert isinstance(parsed, dt.datetime)
+    assert parsed.tzinfo is dt.UTC

@@ -81,7 +81,12 @@ class APIConnectionError(APIError):
     """No complete response arrived: connection refused, reset or dropped mid-response."""
 
     def __init__(self, request: httpx.Request, cause: BaseException | None = None) -> None:
-        detail = f": {type(cause).__name__}: {cause}" if cause is not None else ""
+        detail = ""
+        if cause is not None:
+            # Some transport errors carry no message (a reset): the type is the detail then.
+            detail = (
+                f": {type(cause).__name__}: {cause}" if str(cause) else f": {type(cause).__name__}"
+            )
         super().__init__(f"connection error on {_describe(request)}{detail}", request=request)
 
 

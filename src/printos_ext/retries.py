@@ -20,7 +20,6 @@ from collections.abc import Callable
 
 import attrs
 import httpx
-from dateutil.parser import parse as parse_http_date
 
 from .errors import InvalidArgumentError
 
@@ -108,6 +107,8 @@ def parse_retry_after(
         pass
     else:
         return max(0.0, seconds) if seconds == seconds else None  # NaN is unreadable
+    from dateutil.parser import parse as parse_http_date  # slow to import; rarely needed
+
     try:
         when = parse_http_date(text)
     except (ValueError, OverflowError):
