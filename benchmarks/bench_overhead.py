@@ -19,11 +19,10 @@ import argparse
 import gc
 import itertools
 import json
-import socket
 import statistics
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from urllib.parse import quote
 
 import anyio
@@ -32,7 +31,6 @@ from run_all import Result, print_table
 
 from printos_ext import PrintOSClient
 from printos_ext.sandbox import Sandbox, serve_sandbox
-from printos_ext.sandbox import server as sandbox_server
 
 TARGET = 1.10
 DEVICE_ID = "dev-bench-0001"
@@ -42,7 +40,6 @@ WARMUP_ROUNDS = 3
 SERVERS = ("asgi", "uvicorn")
 NOTES = (
     "auth: none on either side; raw = httpx.AsyncClient + status check + json.loads",
-    "loopback: TCP_NODELAY forced on the sandbox listener (see _nodelay_listener)",
     f"ratio: median over {ROUNDS} rounds of (SDK batch / raw batch), {BATCH} requests each",
 )
 
@@ -129,31 +126,6 @@ async def _compare(
     return statistics.median(sdk_times), statistics.median(raw_times), ratio
 
 
-@contextmanager
-def _nodelay_listener() -> Iterator[None]:
-    """Work around ``serve_sandbox`` leaving Nagle's algorithm on for accepted connections.
-
-    ``socket.create_server`` makes a socket whose ``proto`` is 0, and asyncio only sets
-    TCP_NODELAY on transports whose socket says IPPROTO_TCP. A response's head and body then go
-    out as two writes, the second held back until the client's delayed ACK: about 40 ms per
-    response with a body on Linux, for SDK and raw alike, which would drown what is measured
-    here. Linux copies TCP_NODELAY from the listening socket to accepted ones, so it is set there.
-    Harmless once the server sets it itself.
-    """
-    original = sandbox_server._bind
-
-    def bind(host: str, port: int) -> socket.socket:
-        sock = original(host, port)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return sock
-
-    sandbox_server._bind = bind
-    try:
-        yield
-    finally:
-        sandbox_server._bind = original
-
-
 @asynccontextmanager
 async def _clients(
     sandbox: Sandbox, base_url: str, *, in_process: bool
@@ -209,7 +181,7 @@ def run(
         )
     if "uvicorn" not in servers:
         return results
-    with _nodelay_listener(), serve_sandbox() as server:
+    with serve_sandbox() as server:
         results += anyio.run(
             lambda: _measure(
                 "uvicorn loopback",
