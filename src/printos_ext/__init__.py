@@ -5,6 +5,9 @@ typed errors and pagination; the request and response models are the generated a
 re-exported here so one import is enough.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._generated import (
     UNSET,
     DeviceProvisionRequest,
@@ -15,7 +18,6 @@ from ._generated import (
     Unset,
 )
 from .auth import BearerTokenAuth, PrintOSHmacAuth
-from .bulk import BulkResult, ProvisionRequest, StatusUpdate
 from .client import PrintOSClient
 from .devices import Devices
 from .errors import (
@@ -38,16 +40,43 @@ from .errors import (
     UnprocessableEntityError,
 )
 from .pagination import Page, paginate
-from .reporter import (
-    FlushTimeoutError,
-    ReporterClosedError,
-    ReporterError,
-    ReporterFullError,
-    ReporterStats,
-    StatusReporter,
-)
 from .retries import RetryPolicy
 from .version import __version__
+
+# The device-workflow helpers load on first use: most programs never touch them, and importing
+# them (with the task-group machinery they bring) would add to every program's start-up time.
+_LAZY = {
+    "BulkResult": "bulk",
+    "ProvisionRequest": "bulk",
+    "StatusUpdate": "bulk",
+    "FlushTimeoutError": "reporter",
+    "ReporterClosedError": "reporter",
+    "ReporterError": "reporter",
+    "ReporterFullError": "reporter",
+    "ReporterStats": "reporter",
+    "StatusReporter": "reporter",
+}
+
+if TYPE_CHECKING:
+    from .bulk import BulkResult, ProvisionRequest, StatusUpdate
+    from .reporter import (
+        FlushTimeoutError,
+        ReporterClosedError,
+        ReporterError,
+        ReporterFullError,
+        ReporterStats,
+        StatusReporter,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "UNSET",
@@ -92,3 +121,7 @@ __all__ = [
     "__version__",
     "paginate",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
