@@ -79,11 +79,13 @@ def parse_datetime(value: str) -> datetime.datetime:
             parsed = isoparse(value)
         except (ValueError, OverflowError):
             raise ValueError(f"not an ISO 8601 date-time: {value!r}") from None
+    # A datetime.timezone (what fromisoformat gives for an offset) always has an offset: checked before utcoffset(),
+    # which costs as much as the parse
+    if type(parsed.tzinfo) is datetime.timezone:
+        return parsed
     offset = parsed.utcoffset()
     if offset is None:
         return parsed.replace(tzinfo=datetime.UTC)
-    if type(parsed.tzinfo) is datetime.timezone:
-        return parsed
     return parsed.replace(
         tzinfo=datetime.UTC if not offset else datetime.timezone(offset)
     )

@@ -73,10 +73,11 @@ class DeviceProvisionRequest:
         if not isinstance(location, str) and location is not UNSET:
             raise DecodeError.wrong_type(("location",), "a string", location)
 
+        # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
         device_provision_request = cls(
-            model=model,
-            serial_number=serial_number,
-            location=location,
+            model,
+            serial_number,
+            location,
         )
 
         device_provision_request.additional_properties = d

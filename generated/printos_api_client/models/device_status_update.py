@@ -78,9 +78,10 @@ class DeviceStatusUpdate:
                 decode_error.prepend_path("metrics")
                 raise
 
+        # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
         device_status_update = cls(
-            status=status,
-            metrics=metrics,
+            status,
+            metrics,
         )
 
         device_status_update.additional_properties = d

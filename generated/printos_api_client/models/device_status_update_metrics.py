@@ -71,9 +71,10 @@ class DeviceStatusUpdateMetrics:
         ):
             raise DecodeError.wrong_type(("inkLevel",), "a number", ink_level)
 
+        # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
         device_status_update_metrics = cls(
-            pages_total=pages_total,
-            ink_level=ink_level,
+            pages_total,
+            ink_level,
         )
 
         device_status_update_metrics.additional_properties = d

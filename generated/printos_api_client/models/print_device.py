@@ -108,12 +108,13 @@ class PrintDevice:
                     ("registeredAt",), "an ISO 8601 date-time string", _registered_at
                 ) from None
 
+        # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
         print_device = cls(
-            id=id,
-            model=model,
-            serial_number=serial_number,
-            status=status,
-            registered_at=registered_at,
+            id,
+            model,
+            serial_number,
+            status,
+            registered_at,
         )
 
         print_device.additional_properties = d

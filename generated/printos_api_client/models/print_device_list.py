@@ -74,8 +74,9 @@ class PrintDeviceList:
                 decode_error.prepend_path("devices", len(devices))
                 raise
 
+        # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
         print_device_list = cls(
-            devices=devices,
+            devices,
         )
 
         print_device_list.additional_properties = d
