@@ -116,6 +116,14 @@ def validate_spec(spec: Path) -> None:
 
 
 def check_generator_version() -> None:
+    """The dev tools are installed, and the generator is the pinned version."""
+    for tool in ("openapi-python-client", "openapi-spec-validator", "ruff"):
+        try:
+            importlib.metadata.version(tool)
+        except importlib.metadata.PackageNotFoundError:
+            raise RegenerateError(
+                f"{tool} is not installed in {sys.prefix}; run: pip install -e '.[dev]'"
+            ) from None
     installed = importlib.metadata.version("openapi-python-client")
     if installed != GENERATOR_VERSION:
         raise RegenerateError(
