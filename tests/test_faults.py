@@ -12,10 +12,9 @@ Where retries would only slow a test down, the client has ``max_retries=0``.
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import struct
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -36,44 +35,10 @@ from printos_ext import (
 )
 from printos_ext.sandbox import Sandbox
 
+from rawserver import Handler, raw_server, read_request
+
 GUARD = 10.0
 """Seconds after which a test counts as hung; far above any timeout configured below."""
-
-Handler = Callable[[SocketStream], Awaitable[None]]
-
-
-async def read_request(stream: SocketStream) -> bytes:
-    """The request head (these tests send no request body that matters)."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = await stream.receive()
-        data += chunk
-    return data
-
-
-@asynccontextmanager
-async def raw_server(handler: Handler) -> AsyncIterator[str]:
-    """Serve ``handler`` on a fresh loopback port; yields the base URL. Stops on exit."""
-
-    async def serve_one(stream: SocketStream) -> None:
-        # The client going away mid-answer is what several tests provoke.
-        with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
-            async with stream:
-                await handler(stream)
-
-    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
-    port = listener.extra(SocketAttribute.local_port)
-    failure: BaseException | None = None
-    async with listener, anyio.create_task_group() as tg:
-        tg.start_soon(listener.serve, serve_one)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        except BaseException as exc:  # re-raised below, not wrapped in an ExceptionGroup
-            failure = exc
-        finally:
-            tg.cancel_scope.cancel()
-    if failure is not None:
-        raise failure
 
 
 def head(status: str, headers: dict[str, str]) -> bytes:

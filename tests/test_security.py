@@ -7,7 +7,6 @@ with the code under test.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gzip
 import hashlib
@@ -25,8 +24,6 @@ import anyio
 import anyio.lowlevel
 import httpx
 import pytest
-from anyio.abc import SocketAttribute
-from anyio.streams.tls import TLSListener
 
 from printos_ext import (
     APIConnectionError,
@@ -41,6 +38,8 @@ from printos_ext import (
     ResponseTooLargeError,
 )
 from printos_ext.sandbox import Sandbox, serve_sandbox
+
+from rawserver import raw_server, read_request
 
 GUARD = 10.0
 KEY = "key-7c1d"
@@ -113,28 +112,12 @@ async def tls_server(cert: Path, key: Path) -> AsyncIterator[str]:
     body = b'{"devices": []}'
 
     async def handle(stream: anyio.abc.ByteStream) -> None:
-        with contextlib.suppress(anyio.BrokenResourceError, anyio.EndOfStream, OSError):
-            async with stream:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    data += await stream.receive()
-                head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n"
-                await stream.send(head.encode() + b"Content-Type: application/json\r\n\r\n" + body)
+        await read_request(stream)
+        head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n"
+        await stream.send(head.encode() + b"Content-Type: application/json\r\n\r\n" + body)
 
-    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
-    port = listener.extra(SocketAttribute.local_port)
-    tls = TLSListener(listener, context, standard_compatible=False)
-    failure: BaseException | None = None
-    async with tls, anyio.create_task_group() as tg:
-        tg.start_soon(tls.serve, handle)
-        try:
-            yield f"https://127.0.0.1:{port}"
-        except BaseException as exc:  # re-raised below, not wrapped in an ExceptionGroup
-            failure = exc
-        finally:
-            tg.cancel_scope.cancel()
-    if failure is not None:
-        raise failure
+    async with raw_server(handle, tls=context) as url:
+        yield url
 
 
 @pytest.fixture
@@ -347,31 +330,16 @@ async def gzip_server(body: bytes) -> AsyncIterator[str]:
     """A loopback HTTP server answering every request with ``body`` gzip-compressed."""
     compressed = gzip.compress(body)
 
-    async def handle(stream: anyio.abc.SocketStream) -> None:
-        with contextlib.suppress(anyio.BrokenResourceError, anyio.EndOfStream, OSError):
-            async with stream:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    data += await stream.receive()
-                head = (
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    f"Content-Encoding: gzip\r\nContent-Length: {len(compressed)}\r\n\r\n"
-                )
-                await stream.send(head.encode() + compressed)
+    async def handle(stream: anyio.abc.ByteStream) -> None:
+        await read_request(stream)
+        head = (
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            f"Content-Encoding: gzip\r\nContent-Length: {len(compressed)}\r\n\r\n"
+        )
+        await stream.send(head.encode() + compressed)
 
-    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
-    port = listener.extra(SocketAttribute.local_port)
-    failure: BaseException | None = None
-    async with listener, anyio.create_task_group() as tg:
-        tg.start_soon(listener.serve, handle)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        except BaseException as exc:  # re-raised below, not wrapped in an ExceptionGroup
-            failure = exc
-        finally:
-            tg.cancel_scope.cancel()
-    if failure is not None:
-        raise failure
+    async with raw_server(handle) as url:
+        yield url
 
 
 @pytest.mark.anyio
