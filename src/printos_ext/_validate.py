@@ -24,10 +24,6 @@ def text(name: str, value: object) -> str:
     return value
 
 
-def optional_text(name: str, value: object) -> str | None:
-    return None if value is None else text(name, value)
-
-
 def count(name: str, value: object, *, minimum: int = 0, maximum: int | None = None) -> int:
     """An int (not a bool) within ``[minimum, maximum]``."""
     if isinstance(value, bool) or not isinstance(value, int):

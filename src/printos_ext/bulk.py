@@ -30,7 +30,7 @@ import attrs
 from . import _generated as gen
 from . import _validate as check
 from .client import Timeout
-from .devices import build_status_update
+from .devices import build_provision_request, build_status_update
 from .errors import InvalidArgumentError, PrintOSError
 
 if TYPE_CHECKING:
@@ -137,9 +137,9 @@ def _coerce(cls: type[ItemT], item: object) -> ItemT:
 
 def _checked_provision(item: object) -> ProvisionRequest:
     request = _coerce(ProvisionRequest, item)
-    check.text("model", request.model)
-    check.text("serial_number", request.serial_number)
-    check.optional_text("location", request.location)
+    build_provision_request(
+        model=request.model, serial_number=request.serial_number, location=request.location
+    )
     return request
 
 

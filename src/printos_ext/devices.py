@@ -103,11 +103,7 @@ class Devices:
         Not retried once the request may have reached the server (a repeat could provision
         twice or answer 409), unless the client's RetryPolicy has ``retry_non_idempotent=True``.
         """
-        body = gen.DeviceProvisionRequest(
-            model=check.text("model", model),
-            serial_number=check.text("serial_number", serial_number),
-            location=gen.UNSET if location is None else check.text("location", location),
-        )
+        body = build_provision_request(model=model, serial_number=serial_number, location=location)
         parsed, response = await self._client.call(
             gen.provision_device,
             gen.provision_device._get_kwargs(body=body),
@@ -186,6 +182,17 @@ class Devices:
         return await update_status_many(
             self, updates, concurrency=concurrency, max_retries=max_retries, timeout=timeout
         )
+
+
+def build_provision_request(
+    *, model: str, serial_number: str, location: str | None
+) -> gen.DeviceProvisionRequest:
+    """The ``DeviceProvisionRequest`` body for the given values, checked."""
+    return gen.DeviceProvisionRequest(
+        model=check.text("model", model),
+        serial_number=check.text("serial_number", serial_number),
+        location=gen.UNSET if location is None else check.text("location", location),
+    )
 
 
 def build_status_update(
