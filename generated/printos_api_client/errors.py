@@ -37,13 +37,16 @@ class DecodeError(ValueError):
         self.reason = reason
         super().__init__(path, reason)
 
-    def __str__(self) -> str:
+    @property
+    def location(self) -> str:
+        """``path`` as one string, e.g. ``devices[3].registeredAt`` (empty for the document itself)."""
         location = "".join(
             f"[{part}]" if isinstance(part, int) else f".{part}" for part in self.path
         )
-        return (
-            f"{location.removeprefix('.')}: {self.reason}" if location else self.reason
-        )
+        return location.removeprefix(".")
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}" if self.path else self.reason
 
     def prepend_path(self, *parts: str | int) -> None:
         """Put the location of the value that was being decoded in front of ``path`` (before re-raising)."""

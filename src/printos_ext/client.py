@@ -327,7 +327,7 @@ class PrintOSClient:
             parsed = operation._parse_response(client=self._parse_client, response=response)
         except gen.DecodeError as exc:
             raise ResponseValidationError(
-                response=response, field=_json_path(exc.path), reason=exc.reason, operation=name
+                response=response, field=exc.location, reason=exc.reason, operation=name
             ) from exc
         except json.JSONDecodeError as exc:
             raise ResponseValidationError(
@@ -381,13 +381,6 @@ def _running_asyncio() -> ModuleType | None:
     except RuntimeError:
         return None
     return aio
-
-
-def _json_path(path: Sequence[str | int]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
 
 
 def _base_url(value: str | httpx.URL | None) -> httpx.URL:
