@@ -99,6 +99,7 @@ class PrintOSClient:
             raise InvalidArgumentError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
         self.auth = auth
         self.timeout = _check_timeout(timeout)
+        self._timeouts = _split_timeout(self.timeout)
         policy = retry if retry is not None else RetryPolicy()
         if max_retries is not None:
             policy = attrs.evolve(policy, max_retries=max_retries)
@@ -126,7 +127,7 @@ class PrintOSClient:
                 transport=transport,
                 event_hooks={k: list(v) for k, v in event_hooks.items()} if event_hooks else None,
                 verify=verify,
-                timeout=_httpx_timeout(self.timeout),
+                timeout=self._timeouts[0],
             )
             self._owns_http = True
         self._sleep: Sleep = sleep or anyio.sleep
@@ -188,19 +189,16 @@ class PrintOSClient:
         ``kwargs`` come from the operation's ``_get_kwargs``; ``url`` replaces its path (to follow
         a pagination link), ``params`` add query parameters.
         """
+        phases, deadline = self._timeouts if timeout is None else _split_timeout(timeout)
         request = self._http.build_request(
             kwargs["method"].upper(),
             url if url is not None else self.url_for(kwargs["url"]),
             params=params if params else None,
             json=kwargs.get("json"),
             headers={**self._headers, **kwargs.get("headers", {})},
-            timeout=_httpx_timeout(timeout if timeout is not None else self.timeout),
+            timeout=phases,
         )
-        response = await self._send(
-            request,
-            policy=self._policy(max_retries),
-            deadline=_deadline(timeout if timeout is not None else self.timeout),
-        )
+        response = await self._send(request, policy=self._policy(max_retries), deadline=deadline)
         return self._parse(operation, response), response
 
     def _policy(self, max_retries: int | None) -> RetryPolicy:
@@ -402,10 +400,12 @@ def _check_timeout(value: Timeout) -> Timeout:
     return float(value)
 
 
-def _httpx_timeout(value: Timeout) -> httpx.Timeout:
-    return value if isinstance(value, httpx.Timeout) else httpx.Timeout(_check_timeout(value))
+def _split_timeout(value: Timeout) -> tuple[httpx.Timeout, float | None]:
+    """httpx's per-phase limits and our overall per-attempt deadline for a ``timeout=`` value.
 
-
-def _deadline(value: Timeout) -> float | None:
+    Seconds set both; an ``httpx.Timeout`` sets the phases only, as httpx defines them.
+    """
     checked = _check_timeout(value)
-    return None if isinstance(checked, httpx.Timeout) else checked
+    if isinstance(checked, httpx.Timeout):
+        return checked, None
+    return httpx.Timeout(checked), checked
