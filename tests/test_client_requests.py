@@ -11,7 +11,6 @@ import pytest
 import respx
 
 from printos_ext import (
-    UNSET,
     InvalidArgumentError,
     PrintDevice,
     PrintOSClient,
@@ -263,5 +262,5 @@ async def test_update_status_arguments_are_checked_before_sending(
     assert not route.called
 
 
-def test_unset_fields_are_the_generated_unset_sentinel() -> None:
-    assert PrintDevice.from_dict({"id": "x"}).model is UNSET
+def test_absent_fields_are_none() -> None:
+    assert PrintDevice.from_dict({"id": "x"}).model is None

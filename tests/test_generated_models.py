@@ -21,7 +21,7 @@ from printos_api_client.models import (
     PrintDevice,
     PrintDeviceList,
 )
-from printos_api_client.types import UNSET, parse_datetime
+from printos_api_client.types import parse_datetime
 
 
 def device(**fields: Any) -> dict[str, Any]:
@@ -52,7 +52,7 @@ def test_realistic_device_list_decodes_to_typed_models_with_aware_datetimes() ->
 
     result = PrintDeviceList.from_dict(payload)
 
-    assert not isinstance(result.devices, type(UNSET))
+    assert result.devices is not None
     first, second = result.devices
     assert isinstance(first, PrintDevice)
     assert (first.id, first.model, first.serial_number, first.status) == (
@@ -69,12 +69,12 @@ def test_realistic_device_list_decodes_to_typed_models_with_aware_datetimes() ->
     assert result.to_dict()["devices"][1]["id"] == "dev-0043"
 
 
-def test_absent_properties_stay_unset() -> None:
+def test_absent_properties_are_none_and_left_out_of_to_dict() -> None:
     result = PrintDevice.from_dict({"id": "x"})
 
     assert result.id == "x"
-    assert result.model is UNSET
-    assert result.registered_at is UNSET
+    assert result.model is None
+    assert result.registered_at is None
     assert result.to_dict() == {"id": "x"}
 
 

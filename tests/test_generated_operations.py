@@ -23,7 +23,6 @@ from printos_api_client.models import (
     PrintDevice,
     PrintDeviceList,
 )
-from printos_api_client.types import UNSET
 
 BASE = "https://printos.api.hp.com"
 
@@ -88,7 +87,7 @@ async def test_provision_device_posts_the_body_and_parses_201(
     }
     assert isinstance(device, PrintDevice)
     assert device.id == "d9"
-    assert device.model is UNSET
+    assert device.model is None
 
 
 @pytest.mark.anyio

@@ -2,11 +2,15 @@
 # Do not edit by hand: change the spec, generator-config.yml or openapi/templates/, then run scripts/regenerate.sh.
 
 import ssl
+from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Literal, Protocol, Self, TypeVar, overload
+from urllib.parse import quote
 
 import httpx
 from attrs import define, evolve, field
+
+from .errors import ArgumentError
 
 
 @define
@@ -302,3 +306,154 @@ class AuthenticatedClient:
     ) -> None:
         """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
         await self.get_async_httpx_client().__aexit__(exc_type, exc_value, traceback)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The seam between the generated resources (api/<tag>/__init__.py) and whatever sends their requests. The generated
+# package defines it and depends on nothing that implements it: printos_ext.PrintOSClient implements `Transport` with
+# its pipeline (auth, retries, deadlines, typed errors), and a test can implement it with a dozen lines.
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+@define(frozen=True, slots=True)
+class Operation(Generic[T]):
+    """What the spec says about one operation, for whoever sends it
+
+    Attributes:
+        name: the operationId in snake_case, also the name of its module under ``api/<tag>/``.
+        method: the HTTP method, upper case.
+        path: the path template, its parameters by their Python names, e.g. ``/devices/{device_id}/status``.
+        parse: turns a success response into the documented model (None for an operation without a response
+            body); raises ``errors.DecodeError`` when the body does not match the spec, or the status is not a
+            documented success status.
+    """
+
+    name: str
+    method: str
+    path: str
+    parse: Callable[[httpx.Response], T]
+
+
+class APIResponse(Protocol[T_co]):
+    """One HTTP exchange of an operation, as ``<resource>.with_raw_response.<method>(...)`` returns it"""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> httpx.Headers: ...
+
+    @property
+    def request_id(self) -> str | None: ...
+
+    @property
+    def http_response(self) -> httpx.Response: ...
+
+    def parse(self) -> T_co:
+        """What the plain method call returns: the documented model, or None."""
+        ...
+
+
+class Transport(Protocol):
+    """Sends the operations of the generated resources
+
+    ``build`` returns the request as httpx keyword arguments (``method``, ``url`` relative to the base URL, and
+    ``params``, ``json``, ``headers`` where the operation has them). It is called by the transport, so that an
+    ``errors.ArgumentError`` it raises (a bad argument found while building the request) passes through the
+    transport like any other failure. ``extra_headers``, ``timeout`` and ``max_retries`` are the per-call options
+    every resource method accepts; None means the transport's default.
+    """
+
+    async def request(
+        self,
+        operation: Operation[T],
+        build: Callable[[], dict[str, Any]],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[T]: ...
+
+
+def path_segment(name: str, value: object) -> str:
+    """``value`` as one path segment, percent-encoded
+
+    Every reserved character is encoded, ``/`` too, so a value stays one segment. So are the dots of a ``.`` or
+    ``..`` segment, which URL normalization would resolve (``/devices/../status`` is ``/status``): a value can
+    never move a request to another endpoint. An empty value would leave an empty segment, so it is refused.
+
+    Raises:
+        errors.ArgumentError: ``value`` is empty.
+    """
+    text = str(value)
+    if not text:
+        raise ArgumentError(f"{name} must not be empty")
+    segment = quote(text, safe="")
+    if segment == "." or segment == "..":
+        return segment.replace(".", "%2E")
+    return segment
+
+
+B = TypeVar("B")
+
+
+@overload
+def request_body(
+    body: B | None,
+    build: Callable[..., B],
+    *,
+    required: Literal[True],
+    fields: Mapping[str, tuple[object, object]],
+    required_fields: tuple[str, ...] = (),
+) -> B: ...
+
+
+@overload
+def request_body(
+    body: B | None,
+    build: Callable[..., B],
+    *,
+    required: bool,
+    fields: Mapping[str, tuple[object, object]],
+    required_fields: tuple[str, ...] = (),
+) -> B | None: ...
+
+
+def request_body(
+    body: B | None,
+    build: Callable[..., B],
+    *,
+    required: bool,
+    fields: Mapping[str, tuple[object, object]],
+    required_fields: tuple[str, ...] = (),
+) -> B | None:
+    """The request body of a resource method that takes either ``body=`` (the model) or its fields as keywords
+
+    ``fields`` maps each keyword to ``(value, absent)``: a field was given when its value is not its ``absent``
+    marker (None, or UNSET for a field that may be null or is required). ``required`` says whether the operation
+    needs a body at all: without one, and with no field given, there is none (None).
+
+    Raises:
+        errors.ArgumentError: both ``body=`` and fields were given, or a required field is missing.
+    """
+    given = {
+        name: value for name, (value, absent) in fields.items() if value is not absent
+    }
+    if body is not None:
+        if given:
+            names = ", ".join(f"{name}=" for name in given)
+            raise ArgumentError(
+                f"pass either body= or the keyword arguments {names}, not both"
+            )
+        return body
+    missing = [name for name in required_fields if name not in given]
+    if missing:
+        names = ", ".join(f"{name}=" for name in missing)
+        raise ArgumentError(
+            f"missing required keyword argument(s) {names} (or pass body=)"
+        )
+    if not given and not required:
+        return None
+    return build(**given)

@@ -20,6 +20,11 @@ class UnexpectedStatus(Exception):
         )
 
 
+class ArgumentError(ValueError):
+    """An argument of a resource method that cannot become a valid request (e.g. an empty path parameter, or both
+    ``body=`` and the body's fields). Raised while the request is built, before anything is sent."""
+
+
 class DecodeError(ValueError):
     """Raised by ``from_dict`` (and so by api functions parsing a response) when data does not match the schema
 
@@ -63,6 +68,17 @@ class DecodeError(ValueError):
         return cls(path, f"expected {expected}, got {_json_type_name(value)}")
 
     @classmethod
+    def unexpected_status(
+        cls, status_code: int, documented: tuple[int, ...]
+    ) -> "DecodeError":
+        """A success status the spec does not document for the operation: its body cannot be parsed as the spec says."""
+        expected = ", ".join(str(code) for code in documented) or "none"
+        return cls(
+            (),
+            f"status {status_code} is not a documented success status of this operation ({expected})",
+        )
+
+    @classmethod
     def bad_value(
         cls, path: tuple[str | int, ...], expected: str, value: object
     ) -> "DecodeError":
@@ -93,4 +109,4 @@ def _json_type_name(value: object) -> str:
     return type(value).__name__
 
 
-__all__ = ["DecodeError", "UnexpectedStatus"]
+__all__ = ["ArgumentError", "DecodeError", "UnexpectedStatus"]

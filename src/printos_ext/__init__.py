@@ -8,18 +8,18 @@ re-exported here so one import is enough.
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from . import models
 from ._generated import (
-    UNSET,
     DeviceProvisionRequest,
     DeviceStatusUpdate,
     DeviceStatusUpdateMetrics,
     PrintDevice,
     PrintDeviceList,
-    Unset,
 )
+from ._response import RawResponse
 from .auth import BearerTokenAuth, PrintOSHmacAuth
 from .client import PrintOSClient
-from .devices import Devices
+from .devices import Devices, DevicesWithRawResponse
 from .errors import (
     APIConnectionError,
     APIError,
@@ -79,7 +79,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "UNSET",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
@@ -93,6 +92,7 @@ __all__ = [
     "DeviceStatusUpdate",
     "DeviceStatusUpdateMetrics",
     "Devices",
+    "DevicesWithRawResponse",
     "FlushTimeoutError",
     "InternalServerError",
     "InvalidArgumentError",
@@ -107,6 +107,7 @@ __all__ = [
     "PrintOSHmacAuth",
     "ProvisionRequest",
     "RateLimitError",
+    "RawResponse",
     "ReporterClosedError",
     "ReporterError",
     "ReporterFullError",
@@ -117,8 +118,8 @@ __all__ = [
     "StatusReporter",
     "StatusUpdate",
     "UnprocessableEntityError",
-    "Unset",
     "__version__",
+    "models",
     "paginate",
 ]
 

@@ -6,13 +6,15 @@ Two reasons to funnel every use through here:
   beside ``acme._vendor.printos_api_client``), the generated package is found as a sibling of this
   one; installed normally, it is the top-level ``printos_api_client``. Static types always come
   from the installed name.
-* Regeneration. The ext layer relies on a small seam of each endpoint module: ``_get_kwargs`` (the
-  request as httpx keyword arguments) and ``_parse_response`` (the spec's success bodies into
-  models), called with the argument shapes in ``_CALLS``, and on the model fields in
-  ``_MODEL_FIELDS``. If a regenerated package lacks a piece (a spec change removed a field, added a
-  required parameter, ...), importing printos_ext fails here, naming it, instead of failing later
-  at run time. The checks are a few dict lookups and ``Signature.bind`` calls. When printos_ext
-  starts using another field or passes another argument, add it to these tables.
+* Regeneration. The generated package gives printos_ext the resource base classes
+  (``APIResources``, one class per tag) and, for the methods printos_ext overrides, each operation's
+  ``OPERATION`` and ``_get_kwargs`` (the request as httpx keyword arguments), called with the
+  argument shapes in ``_CALLS``; and the model fields in ``_MODEL_FIELDS``. If a regenerated
+  package lacks a piece (a spec change removed a field, added a required parameter, ...),
+  importing printos_ext fails here, naming it, instead of failing later at run time. Operations
+  printos_ext does not override need nothing here: they reach users through the generated
+  resources alone. When printos_ext starts using another field or passes another argument, add
+  it to these tables.
 """
 
 from __future__ import annotations
@@ -25,15 +27,17 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 __all__ = [
-    "UNSET",
-    "Client",
+    "APIResources",
+    "ArgumentError",
     "DecodeError",
     "DeviceProvisionRequest",
     "DeviceStatusUpdate",
     "DeviceStatusUpdateMetrics",
+    "Devices",
+    "DevicesWithRawResponse",
+    "Operation",
     "PrintDevice",
     "PrintDeviceList",
-    "Unset",
     "list_devices",
     "package_name",
     "provision_device",
@@ -79,7 +83,7 @@ def _module(relative: str, *required: str) -> ModuleType:
     return module
 
 
-_SEAM = ("_get_kwargs", "_parse_response")
+_SEAM = ("_get_kwargs", "OPERATION")
 
 # How printos_ext calls each operation's seam: how many positional arguments, which keywords.
 # A renamed path parameter still binds (it is passed positionally); a new required parameter or
@@ -89,7 +93,6 @@ _CALLS: dict[str, tuple[int, tuple[str, ...]]] = {
     "provision_device": (0, ("body",)),
     "update_device_status": (1, ("body",)),
 }
-_PARSE_CALL = ("client", "response")
 
 # The attrs fields of the generated models that printos_ext reads or sets.
 _MODEL_FIELDS: dict[str, tuple[str, ...]] = {
@@ -113,7 +116,6 @@ def _operation(name: str) -> ModuleType:
     module = _module(f"api.devices.{name}", *_SEAM)
     positional, keywords = _CALLS[name]
     _check_call(module, "_get_kwargs", positional, keywords)
-    _check_call(module, "_parse_response", 0, _PARSE_CALL)
     return module
 
 
@@ -152,13 +154,16 @@ def _fields(model: Any) -> dict[str, Any]:
 
 
 if TYPE_CHECKING:
+    from printos_api_client.api import APIResources
     from printos_api_client.api.devices import (
+        Devices,
+        DevicesWithRawResponse,
         list_devices,
         provision_device,
         update_device_status,
     )
-    from printos_api_client.client import Client
-    from printos_api_client.errors import DecodeError
+    from printos_api_client.client import Operation
+    from printos_api_client.errors import ArgumentError, DecodeError
     from printos_api_client.models import (
         DeviceProvisionRequest,
         DeviceStatusUpdate,
@@ -166,7 +171,6 @@ if TYPE_CHECKING:
         PrintDevice,
         PrintDeviceList,
     )
-    from printos_api_client.types import UNSET, Unset
 else:
     list_devices = _operation("list_devices")
     provision_device = _operation("provision_device")
@@ -185,8 +189,11 @@ else:
     DeviceStatusUpdateMetrics = _models.DeviceStatusUpdateMetrics
     PrintDevice = _models.PrintDevice
     PrintDeviceList = _models.PrintDeviceList
-    _types = _module("types", "UNSET", "Unset")
-    UNSET = _types.UNSET
-    Unset = _types.Unset
-    DecodeError = _module("errors", "DecodeError").DecodeError
-    Client = _module("client", "Client").Client
+    _errors = _module("errors", "ArgumentError", "DecodeError")
+    ArgumentError = _errors.ArgumentError
+    DecodeError = _errors.DecodeError
+    Operation = _module("client", "Operation").Operation
+    APIResources = _module("api", "APIResources").APIResources
+    _devices = _module("api.devices", "Devices", "DevicesWithRawResponse")
+    Devices = _devices.Devices
+    DevicesWithRawResponse = _devices.DevicesWithRawResponse

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ._generated import PrintDevice, Unset
+from ._generated import PrintDevice
 
 
 def _text(value: Any) -> str:
-    if value is None or isinstance(value, Unset):
+    if value is None:
         return "-"
     if isinstance(value, float):
         return f"{value:g}"
@@ -33,7 +33,7 @@ def device_rows(devices: Iterable[PrintDevice]) -> list[list[str]]:
                 _text(device.status),
                 _text(metrics.get("pagesTotal")),
                 _text(metrics.get("inkLevel")),
-                "-" if isinstance(registered, Unset) else registered.strftime("%Y-%m-%d %H:%M:%SZ"),
+                "-" if registered is None else registered.strftime("%Y-%m-%d %H:%M:%SZ"),
             ]
         )
     return rows

@@ -8,7 +8,8 @@ turning a body that does not match the spec into :class:`ResponseValidationError
 
 from __future__ import annotations
 
-import json
+import copy
+import functools
 import logging
 import os
 import random
@@ -16,13 +17,14 @@ import ssl
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from types import ModuleType, TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import anyio
 import attrs
 import httpx
 
 from . import _generated as gen
+from ._response import RawResponse
 from ._urls import raw_path
 from .auth import PrintOSHmacAuth
 from .errors import (
@@ -31,11 +33,13 @@ from .errors import (
     APITimeoutError,
     InvalidArgumentError,
     ResponseTooLargeError,
-    ResponseValidationError,
     status_error,
 )
 from .retries import RetryPolicy, parse_retry_after
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .devices import Devices
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "PrintOSClient"]
 
@@ -54,12 +58,16 @@ Sleep = Callable[[float], Awaitable[None]]
 EventHook = Callable[..., Any]
 
 
-class PrintOSClient:
+class PrintOSClient(gen.APIResources):
     """An async client for the PrintOS Device API.
 
     ``async with PrintOSClient(auth=PrintOSHmacAuth(key, secret)) as client:``, then use
-    ``client.devices``. Configuration, in order of precedence, comes from the arguments, then the
-    ``PRINTOS_BASE_URL`` / ``PRINTOS_KEY`` / ``PRINTOS_SECRET`` environment variables.
+    ``client.devices``: every tag of the spec is an attribute (``client.<tag>``), one method per
+    operation, generated from the spec; this class is the transport they all send through.
+    ``client.with_options(timeout=..., max_retries=..., headers=...)`` gives a copy with other
+    defaults over the same connection pool. Configuration, in order of precedence, comes from the
+    arguments, then the ``PRINTOS_BASE_URL`` / ``PRINTOS_KEY`` / ``PRINTOS_SECRET`` environment
+    variables.
 
     * ``auth``: any ``httpx.Auth``; ``None`` (the default) means HMAC from the environment when
       ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` are set, otherwise no authentication.
@@ -132,13 +140,40 @@ class PrintOSClient:
             self._owns_http = True
         self._sleep: Sleep = sleep or anyio.sleep
         self._rng = rng or random.Random()
-        self._parse_client = gen.Client(base_url=str(self.base_url))
         self._base = str(self.base_url).rstrip("/")
         self._urls: dict[str, httpx.URL] = {}
 
+    @functools.cached_property
+    def devices(self) -> Devices:
+        """Print devices: the generated resource, with the SDK's conveniences (see devices.py)."""
         from .devices import Devices  # here, not at the top: devices.py imports this module
 
-        self.devices = Devices(self)
+        return Devices(self)
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy of this client with other defaults, sharing its connection pool.
+
+        ``timeout`` and ``max_retries`` replace this client's; ``headers`` are added to its. The
+        copy never closes the pool (``aclose()`` on it does nothing): close the original.
+        """
+        clone = copy.copy(self)
+        for name in self.RESOURCES:  # resources are bound to the client that made them
+            clone.__dict__.pop(name, None)
+        clone._owns_http = False
+        if timeout is not None:
+            clone.timeout = _check_timeout(timeout)
+            clone._timeouts = _split_timeout(clone.timeout)
+        if max_retries is not None:
+            clone.retry = attrs.evolve(self.retry, max_retries=max_retries)
+        if headers is not None:
+            clone._headers = {**self._headers, **_check_headers("headers", headers)}
+        return clone
 
     def __repr__(self) -> str:
         return f"PrintOSClient(base_url={str(self.base_url)!r}, auth={self.auth!r})"
@@ -174,32 +209,62 @@ class PrintOSClient:
             url = self._urls[path] = httpx.URL(self._base + path)
         return url
 
-    async def call(
+    async def request(
         self,
-        operation: ModuleType,
-        kwargs: dict[str, Any],
+        operation: gen.Operation[T],
+        build: Callable[[], dict[str, Any]],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[T]:
+        """Send a generated operation through the pipeline; what every resource method calls.
+
+        This implements the generated package's ``Transport`` protocol. ``build`` gives the request
+        as httpx keyword arguments; a bad argument it finds becomes InvalidArgumentError.
+        """
+        try:
+            kwargs = build()
+        except gen.ArgumentError as exc:
+            raise InvalidArgumentError(f"{operation.name}: {exc}") from exc
+        return await self.send_operation(
+            operation,
+            kwargs,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def send_operation(
+        self,
+        operation: gen.Operation[T],
+        kwargs: Mapping[str, Any],
         *,
         url: httpx.URL | None = None,
         params: Mapping[str, str | int] | None = None,
-        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
         timeout: Timeout | None = None,
-    ) -> tuple[Any, httpx.Response]:
-        """Send one generated operation and return ``(parsed model, response)``.
+        max_retries: int | None = None,
+    ) -> RawResponse[T]:
+        """Send ``operation`` as ``kwargs`` (from its ``_get_kwargs``) describe it.
 
-        ``kwargs`` come from the operation's ``_get_kwargs``; ``url`` replaces its path (to follow
-        a pagination link), ``params`` add query parameters.
+        ``url`` replaces its path (to follow a pagination link), ``params`` add query parameters.
         """
         phases, deadline = self._timeouts if timeout is None else _split_timeout(timeout)
+        query = {**kwargs.get("params", {}), **params} if params else kwargs.get("params")
+        headers = {**self._headers, **kwargs.get("headers", {})}
+        if extra_headers:
+            headers.update(_check_headers("extra_headers", extra_headers))
         request = self._http.build_request(
             kwargs["method"].upper(),
             url if url is not None else self.url_for(kwargs["url"]),
-            params=params if params else None,
+            params=query if query else None,
             json=kwargs.get("json"),
-            headers={**self._headers, **kwargs.get("headers", {})},
+            headers=headers,
             timeout=phases,
         )
         response = await self._send(request, policy=self._policy(max_retries), deadline=deadline)
-        return self._parse(operation, response), response
+        return RawResponse(response, operation.parse, operation.name)
 
     def _policy(self, max_retries: int | None) -> RetryPolicy:
         if max_retries is None:
@@ -319,31 +384,6 @@ class PrintOSClient:
             extensions=response.extensions,
         )
 
-    def _parse(self, operation: ModuleType, response: httpx.Response) -> Any:
-        name = operation.__name__.rpartition(".")[2]
-        try:
-            parsed = operation._parse_response(client=self._parse_client, response=response)
-        except gen.DecodeError as exc:
-            raise ResponseValidationError(
-                response=response, field=exc.location, reason=exc.reason, operation=name
-            ) from exc
-        except json.JSONDecodeError as exc:
-            raise ResponseValidationError(
-                response=response,
-                field="",
-                reason=f"body is not valid JSON ({exc.msg} at position {exc.pos})",
-                operation=name,
-            ) from exc
-        except RecursionError as exc:
-            raise ResponseValidationError(
-                response=response, field="", reason="body is nested too deeply", operation=name
-            ) from exc
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise ResponseValidationError(
-                response=response, field="", reason=f"{type(exc).__name__}: {exc}", operation=name
-            ) from exc
-        return parsed
-
 
 class _LimitedStream(httpx.AsyncByteStream):
     """A response stream that raises ResponseTooLargeError once it has yielded over ``limit``."""
@@ -409,3 +449,19 @@ def _split_timeout(value: Timeout) -> tuple[httpx.Timeout, float | None]:
     if isinstance(checked, httpx.Timeout):
         return checked, None
     return httpx.Timeout(checked), checked
+
+
+def _check_headers(name: str, headers: Mapping[str, str]) -> Mapping[str, str]:
+    """``headers`` if it maps str to str; the error names the offending key, never a value."""
+    if not isinstance(headers, Mapping):
+        raise InvalidArgumentError(
+            f"{name} must be a mapping of str to str, got {type(headers).__name__}"
+        )
+    for key, value in headers.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise InvalidArgumentError(
+                f"{name} must map str to str; {key!r} maps to a {type(value).__name__}"
+                if isinstance(key, str)
+                else f"{name} must map str to str; it has a key of type {type(key).__name__}"
+            )
+    return headers

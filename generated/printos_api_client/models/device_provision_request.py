@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import DecodeError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeviceProvisionRequest")
 
@@ -19,14 +19,14 @@ T = TypeVar("T", bound="DeviceProvisionRequest")
 class DeviceProvisionRequest:
     """
     Attributes:
-        model (str | Unset):
-        serial_number (str | Unset):
-        location (str | Unset):
+        model (str | None):
+        serial_number (str | None):
+        location (str | None):
     """
 
-    model: str | Unset = UNSET
-    serial_number: str | Unset = UNSET
-    location: str | Unset = UNSET
+    model: str | None = None
+    serial_number: str | None = None
+    location: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,11 +39,11 @@ class DeviceProvisionRequest:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if model is not UNSET:
+        if model is not None:
             field_dict["model"] = model
-        if serial_number is not UNSET:
+        if serial_number is not None:
             field_dict["serialNumber"] = serial_number
-        if location is not UNSET:
+        if location is not None:
             field_dict["location"] = location
 
         return field_dict
@@ -62,16 +62,24 @@ class DeviceProvisionRequest:
             raise DecodeError.wrong_type((), "an object", src_dict)
         d = dict(src_dict)
         model = d.pop("model", UNSET)
-        if not isinstance(model, str) and model is not UNSET:
-            raise DecodeError.wrong_type(("model",), "a string", model)
+        if not isinstance(model, str):
+            if model is not UNSET:
+                raise DecodeError.wrong_type(("model",), "a string", model)
+            model = None
 
         serial_number = d.pop("serialNumber", UNSET)
-        if not isinstance(serial_number, str) and serial_number is not UNSET:
-            raise DecodeError.wrong_type(("serialNumber",), "a string", serial_number)
+        if not isinstance(serial_number, str):
+            if serial_number is not UNSET:
+                raise DecodeError.wrong_type(
+                    ("serialNumber",), "a string", serial_number
+                )
+            serial_number = None
 
         location = d.pop("location", UNSET)
-        if not isinstance(location, str) and location is not UNSET:
-            raise DecodeError.wrong_type(("location",), "a string", location)
+        if not isinstance(location, str):
+            if location is not UNSET:
+                raise DecodeError.wrong_type(("location",), "a string", location)
+            location = None
 
         # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
         device_provision_request = cls(

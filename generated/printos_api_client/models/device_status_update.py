@@ -23,27 +23,27 @@ T = TypeVar("T", bound="DeviceStatusUpdate")
 class DeviceStatusUpdate:
     """
     Attributes:
-        status (str | Unset):
-        metrics (DeviceStatusUpdateMetrics | Unset):
+        status (str | None):
+        metrics (DeviceStatusUpdateMetrics | None):
     """
 
-    status: str | Unset = UNSET
-    metrics: DeviceStatusUpdateMetrics | Unset = UNSET
+    status: str | None = None
+    metrics: DeviceStatusUpdateMetrics | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
-        metrics: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metrics, Unset):
+        metrics: dict[str, Any] | None = None
+        if self.metrics is not None:
             metrics = self.metrics.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if status is not UNSET:
+        if status is not None:
             field_dict["status"] = status
-        if metrics is not UNSET:
+        if metrics is not None:
             field_dict["metrics"] = metrics
 
         return field_dict
@@ -64,13 +64,15 @@ class DeviceStatusUpdate:
             raise DecodeError.wrong_type((), "an object", src_dict)
         d = dict(src_dict)
         status = d.pop("status", UNSET)
-        if not isinstance(status, str) and status is not UNSET:
-            raise DecodeError.wrong_type(("status",), "a string", status)
+        if not isinstance(status, str):
+            if status is not UNSET:
+                raise DecodeError.wrong_type(("status",), "a string", status)
+            status = None
 
         _metrics = d.pop("metrics", UNSET)
-        metrics: DeviceStatusUpdateMetrics | Unset
+        metrics: DeviceStatusUpdateMetrics | None
         if isinstance(_metrics, Unset):
-            metrics = UNSET
+            metrics = None
         else:
             try:
                 metrics = DeviceStatusUpdateMetrics.from_dict(_metrics)

@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import DecodeError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeviceStatusUpdateMetrics")
 
@@ -19,12 +19,12 @@ T = TypeVar("T", bound="DeviceStatusUpdateMetrics")
 class DeviceStatusUpdateMetrics:
     """
     Attributes:
-        pages_total (int | Unset):
-        ink_level (float | Unset):
+        pages_total (int | None):
+        ink_level (float | None):
     """
 
-    pages_total: int | Unset = UNSET
-    ink_level: float | Unset = UNSET
+    pages_total: int | None = None
+    ink_level: float | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,9 +35,9 @@ class DeviceStatusUpdateMetrics:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if pages_total is not UNSET:
+        if pages_total is not None:
             field_dict["pagesTotal"] = pages_total
-        if ink_level is not UNSET:
+        if ink_level is not None:
             field_dict["inkLevel"] = ink_level
 
         return field_dict
@@ -56,20 +56,18 @@ class DeviceStatusUpdateMetrics:
             raise DecodeError.wrong_type((), "an object", src_dict)
         d = dict(src_dict)
         pages_total = d.pop("pagesTotal", UNSET)
-        if (
-            not (isinstance(pages_total, int) and not isinstance(pages_total, bool))
-            and pages_total is not UNSET
-        ):
-            raise DecodeError.wrong_type(("pagesTotal",), "an integer", pages_total)
+        if not (isinstance(pages_total, int) and not isinstance(pages_total, bool)):
+            if pages_total is not UNSET:
+                raise DecodeError.wrong_type(("pagesTotal",), "an integer", pages_total)
+            pages_total = None
 
         ink_level = d.pop("inkLevel", UNSET)
-        if (
-            not (
-                isinstance(ink_level, (int, float)) and not isinstance(ink_level, bool)
-            )
-            and ink_level is not UNSET
+        if not (
+            isinstance(ink_level, (int, float)) and not isinstance(ink_level, bool)
         ):
-            raise DecodeError.wrong_type(("inkLevel",), "a number", ink_level)
+            if ink_level is not UNSET:
+                raise DecodeError.wrong_type(("inkLevel",), "a number", ink_level)
+            ink_level = None
 
         # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
         device_status_update_metrics = cls(

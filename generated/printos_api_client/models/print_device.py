@@ -20,18 +20,18 @@ T = TypeVar("T", bound="PrintDevice")
 class PrintDevice:
     """
     Attributes:
-        id (str | Unset):
-        model (str | Unset):
-        serial_number (str | Unset):
-        status (str | Unset):
-        registered_at (datetime.datetime | Unset):
+        id (str | None):
+        model (str | None):
+        serial_number (str | None):
+        status (str | None):
+        registered_at (datetime.datetime | None):
     """
 
-    id: str | Unset = UNSET
-    model: str | Unset = UNSET
-    serial_number: str | Unset = UNSET
-    status: str | Unset = UNSET
-    registered_at: datetime.datetime | Unset = UNSET
+    id: str | None = None
+    model: str | None = None
+    serial_number: str | None = None
+    status: str | None = None
+    registered_at: datetime.datetime | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,22 +43,22 @@ class PrintDevice:
 
         status = self.status
 
-        registered_at: str | Unset = UNSET
-        if not isinstance(self.registered_at, Unset):
+        registered_at: str | None = None
+        if self.registered_at is not None:
             registered_at = self.registered_at.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if id is not UNSET:
+        if id is not None:
             field_dict["id"] = id
-        if model is not UNSET:
+        if model is not None:
             field_dict["model"] = model
-        if serial_number is not UNSET:
+        if serial_number is not None:
             field_dict["serialNumber"] = serial_number
-        if status is not UNSET:
+        if status is not None:
             field_dict["status"] = status
-        if registered_at is not UNSET:
+        if registered_at is not None:
             field_dict["registeredAt"] = registered_at
 
         return field_dict
@@ -77,25 +77,35 @@ class PrintDevice:
             raise DecodeError.wrong_type((), "an object", src_dict)
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        if not isinstance(id, str) and id is not UNSET:
-            raise DecodeError.wrong_type(("id",), "a string", id)
+        if not isinstance(id, str):
+            if id is not UNSET:
+                raise DecodeError.wrong_type(("id",), "a string", id)
+            id = None
 
         model = d.pop("model", UNSET)
-        if not isinstance(model, str) and model is not UNSET:
-            raise DecodeError.wrong_type(("model",), "a string", model)
+        if not isinstance(model, str):
+            if model is not UNSET:
+                raise DecodeError.wrong_type(("model",), "a string", model)
+            model = None
 
         serial_number = d.pop("serialNumber", UNSET)
-        if not isinstance(serial_number, str) and serial_number is not UNSET:
-            raise DecodeError.wrong_type(("serialNumber",), "a string", serial_number)
+        if not isinstance(serial_number, str):
+            if serial_number is not UNSET:
+                raise DecodeError.wrong_type(
+                    ("serialNumber",), "a string", serial_number
+                )
+            serial_number = None
 
         status = d.pop("status", UNSET)
-        if not isinstance(status, str) and status is not UNSET:
-            raise DecodeError.wrong_type(("status",), "a string", status)
+        if not isinstance(status, str):
+            if status is not UNSET:
+                raise DecodeError.wrong_type(("status",), "a string", status)
+            status = None
 
         _registered_at = d.pop("registeredAt", UNSET)
-        registered_at: datetime.datetime | Unset
+        registered_at: datetime.datetime | None
         if isinstance(_registered_at, Unset):
-            registered_at = UNSET
+            registered_at = None
         else:
             if not isinstance(_registered_at, str):
                 raise DecodeError.wrong_type(

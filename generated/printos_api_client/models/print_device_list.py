@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import DecodeError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.print_device import PrintDevice
@@ -23,15 +23,15 @@ T = TypeVar("T", bound="PrintDeviceList")
 class PrintDeviceList:
     """
     Attributes:
-        devices (list[PrintDevice] | Unset):
+        devices (list[PrintDevice] | None):
     """
 
-    devices: list[PrintDevice] | Unset = UNSET
+    devices: list[PrintDevice] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        devices: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.devices, Unset):
+        devices: list[dict[str, Any]] | None = None
+        if self.devices is not None:
             devices = []
             for devices_item_data in self.devices:
                 devices_item = devices_item_data.to_dict()
@@ -40,7 +40,7 @@ class PrintDeviceList:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if devices is not UNSET:
+        if devices is not None:
             field_dict["devices"] = devices
 
         return field_dict
@@ -61,7 +61,7 @@ class PrintDeviceList:
             raise DecodeError.wrong_type((), "an object", src_dict)
         d = dict(src_dict)
         _devices = d.pop("devices", UNSET)
-        devices: list[PrintDevice] | Unset = UNSET
+        devices: list[PrintDevice] | None = None
         if _devices is not UNSET:
             if not isinstance(_devices, list):
                 raise DecodeError.wrong_type(("devices",), "an array", _devices)

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, Operation
+from ...errors import DecodeError
 from ...models.print_device_list import PrintDeviceList
 from ...types import Response
 
@@ -20,6 +21,28 @@ def _get_kwargs() -> dict[str, Any]:
     }
 
     return _kwargs
+
+
+def parse(response: httpx.Response) -> PrintDeviceList:
+    """The documented success body of ``response``, strictly
+
+    Raises:
+        errors.DecodeError: the body does not match the spec, or the status is not a documented success status.
+        ValueError: the body is not valid JSON.
+    """
+    if response.status_code == 200:
+        response_200 = PrintDeviceList.from_dict(response.json())
+
+        return response_200
+    raise DecodeError.unexpected_status(response.status_code, (200,))
+
+
+OPERATION: Operation[PrintDeviceList] = Operation(
+    name="list_devices",
+    method="GET",
+    path="/devices",
+    parse=parse,
+)
 
 
 def _parse_response(

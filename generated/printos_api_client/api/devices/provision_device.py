@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, Operation
+from ...errors import DecodeError
 from ...models.device_provision_request import DeviceProvisionRequest
 from ...models.print_device import PrintDevice
 from ...types import Response
@@ -30,6 +31,28 @@ def _get_kwargs(
 
     _kwargs["headers"] = headers
     return _kwargs
+
+
+def parse(response: httpx.Response) -> PrintDevice:
+    """The documented success body of ``response``, strictly
+
+    Raises:
+        errors.DecodeError: the body does not match the spec, or the status is not a documented success status.
+        ValueError: the body is not valid JSON.
+    """
+    if response.status_code == 201:
+        response_201 = PrintDevice.from_dict(response.json())
+
+        return response_201
+    raise DecodeError.unexpected_status(response.status_code, (201,))
+
+
+OPERATION: Operation[PrintDevice] = Operation(
+    name="provision_device",
+    method="POST",
+    path="/devices",
+    parse=parse,
+)
 
 
 def _parse_response(

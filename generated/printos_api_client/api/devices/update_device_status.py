@@ -3,12 +3,12 @@
 
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, Operation, path_segment
+from ...errors import DecodeError
 from ...models.device_status_update import DeviceStatusUpdate
 from ...types import Response
 
@@ -23,7 +23,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/devices/{device_id}/status".format(
-            device_id=quote(str(device_id), safe=""),
+            device_id=path_segment("device_id", device_id),
         ),
     }
 
@@ -33,6 +33,26 @@ def _get_kwargs(
 
     _kwargs["headers"] = headers
     return _kwargs
+
+
+def parse(response: httpx.Response) -> None:
+    """The documented success body of ``response``, strictly
+
+    Raises:
+        errors.DecodeError: the body does not match the spec, or the status is not a documented success status.
+        ValueError: the body is not valid JSON.
+    """
+    if response.status_code == 200:
+        return
+    raise DecodeError.unexpected_status(response.status_code, (200,))
+
+
+OPERATION: Operation[None] = Operation(
+    name="update_device_status",
+    method="PUT",
+    path="/devices/{device_id}/status",
+    parse=parse,
+)
 
 
 def _parse_response(

@@ -1,0 +1,18 @@
+"""Every model of the spec, as generated: ``from printos_ext.models import PrintDevice``.
+
+This re-exports the generated ``models`` package whole, so a model a new spec adds is importable
+from here after regeneration, with no edit to printos_ext. (The vendored copy's own generated
+package is used, found the way :mod:`printos_ext._generated` finds it.)
+"""
+
+import importlib
+from typing import TYPE_CHECKING
+
+from ._generated import package_name
+
+if TYPE_CHECKING:
+    from printos_api_client.models import *  # noqa: F403
+
+_models = importlib.import_module(f"{package_name}.models")
+__all__ = list(_models.__all__)
+globals().update({name: getattr(_models, name) for name in __all__})
