@@ -324,3 +324,30 @@ def test_method_name_is_the_operation_id_without_the_tag_words(
     tag: str, operation_id: str, siblings: list[str], method: str
 ) -> None:
     assert _method_name(tag, operation_id, siblings) == method
+
+
+def test_every_generated_model_is_importable_from_printos_ext_models() -> None:
+    import printos_api_client.models as generated_models
+    import printos_ext.models
+
+    assert printos_ext.models.__all__ == list(generated_models.__all__)
+    for name in generated_models.__all__:
+        assert getattr(printos_ext.models, name) is getattr(generated_models, name)
+
+
+@pytest.mark.anyio
+async def test_provision_many_reports_an_answer_without_id_as_that_items_error(
+    mock: respx.MockRouter, client: PrintOSClient
+) -> None:
+    answers = iter([DEVICE, {"model": "M", "serialNumber": "SN-2"}])
+    mock.post("/devices").mock(side_effect=lambda request: httpx.Response(201, json=next(answers)))
+
+    results = await client.devices.provision_many(
+        [{"model": "M", "serial_number": "SN-1"}, {"model": "M", "serial_number": "SN-2"}],
+        concurrency=1,
+    )
+
+    assert [r.ok for r in results] == [True, False]
+    assert isinstance(results[1].error, ResponseValidationError)
+    assert results[1].error.field == "id"
+    assert [r.value.id for r in results if r.value] == ["dev-1"]
