@@ -153,7 +153,7 @@ def test_versions_agree_everywhere() -> None:
     assert match["version"] == printos_ext.__version__
     assert importlib.metadata.version("printos-sdk") == printos_ext.__version__
     assert USER_AGENT.startswith(f"printos-sdk/{printos_ext.__version__} ")
-    assert re.search(r"^## \[(.+?)\]", changelog, re.MULTILINE)[1] == printos_ext.__version__  # type: ignore[index]
+    assert re.findall(r"^## \[(.+?)\]", changelog, re.MULTILINE)[0] == printos_ext.__version__
 
 
 def test_generated_package_records_the_committed_spec() -> None:
