@@ -57,21 +57,35 @@ class RegenerateError(Exception):
     """A step failed; the message says which and why."""
 
 
+def committed(path: Path) -> subprocess.CompletedProcess[str] | None:
+    """``git show HEAD:<path>``; None when git cannot run."""
+    try:
+        return subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"HEAD:./{path.relative_to(ROOT).as_posix()}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return None
+
+
+def committed_version() -> str | None:
+    """The version in git HEAD, if there is one: the version the baseline spec was released as."""
+    result = committed(VERSION_FILE)
+    if result is None or result.returncode != 0:
+        return None
+    match = release.VERSION_LINE.search(result.stdout)
+    return match["version"] if match else None
+
+
 def committed_spec() -> tuple[str, str]:
     """The committed spec's text and a label for it: from git HEAD, else the file on disk.
 
     HEAD, not the working tree: editing the spec and then regenerating should report the edit.
     """
     relative = SPEC.relative_to(ROOT).as_posix()
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"HEAD:./{relative}"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        result = None
+    result = committed(SPEC)
     if result is not None and result.returncode == 0:
         return result.stdout, f"HEAD:{relative}"
     why = "git is not available" if result is None else "it is not in git HEAD"
@@ -308,13 +322,15 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.copytree(fresh, output)
                 print(f"regenerated {output} ({len(drift)} file(s) changed)")
                 print("\n".join(f"  {line}" for line in drift))
-        if args.no_release or not changes:
+        if args.no_release:
             return 0
         if output != OUTPUT.resolve():
             # The version and the CHANGELOG describe this repository's package, not a copy.
-            print(f"no release: --output is not {OUTPUT.relative_to(ROOT)}")
+            if changes:
+                print(f"no release: --output is not {OUTPUT.relative_to(ROOT)}")
             return 0
-        done = release.release(changes, identity, VERSION_FILE, CHANGELOG)
+        base_version = committed_version() if args.baseline is None else None
+        done = release.release(changes, identity, VERSION_FILE, CHANGELOG, base_version)
         if done:
             print(done)
         return 0

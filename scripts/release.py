@@ -116,9 +116,12 @@ def changelog_entry(version: str, date: str, spec: SpecIdentity, changes: Sequen
     for section in SECTIONS:
         items: list[str] = []
         for change in changes:
-            if change.section() == section:
-                # The report line when a change has no SDK words (it always should have some).
-                items += [word for word in change.sdk or (change.line(),) if word not in items]
+            if change.section() != section:
+                continue
+            # The report line when a change has no SDK words (it always should have some).
+            for word in change.sdk or (change.line(),):
+                if word not in items:
+                    items.append(word)
         if items:
             lines += ["", f"### {section}", "", *(f"- {item}" for item in items)]
     return "\n".join(lines) + "\n"
@@ -142,31 +145,66 @@ def prepend_entry(changelog: str, entry: str) -> str:
     return f"{text[: start + 1]}{entry}\n{text[start + 1 :]}"
 
 
+def remove_latest_entry(changelog: str) -> str:
+    entry = latest_entry(changelog)
+    if not entry:
+        return changelog
+    start = changelog.find("\n## [") + 1
+    return changelog[:start] + changelog[start + len(entry) :]
+
+
+def entry_version(entry: str) -> str | None:
+    match = re.match(r"## \[([^\]]*)\]", entry)
+    return match[1] if match else None
+
+
 def release(
-    changes: Sequence[Change], spec: SpecIdentity, version_file: Path, changelog: Path
+    changes: Sequence[Change],
+    spec: SpecIdentity,
+    version_file: Path,
+    changelog: Path,
+    base_version: str | None = None,
 ) -> str | None:
     """Bump the version and prepend the CHANGELOG entry; returns a line saying what was done,
-    None when the changes make no release.
+    or None when nothing was.
+
+    ``changes`` are from the baseline spec to ``spec``. ``base_version`` is the version at that
+    baseline when it is known (the committed one, when the baseline is git HEAD): a release
+    already written on top of it but not committed (an earlier run, before the spec was edited
+    again) is then redone rather than stacked, and withdrawn when the spec no longer differs.
 
     Idempotent: when the newest entry already names this spec's SHA-256 (a second run on the
     same changed spec), nothing is written.
     """
-    if not changes:
-        return None
     try:
         existing = changelog.read_text(encoding="utf-8") if changelog.exists() else ""
     except OSError as exc:
         raise ReleaseError(f"cannot read {changelog}: {exc.strerror or exc}") from exc
-    if f"SHA-256 `{spec.sha256}`" in latest_entry(existing):
+    latest = latest_entry(existing)
+    if changes and f"SHA-256 `{spec.sha256}`" in latest:
         return f"{changelog.name} already has the release for this spec; version unchanged"
-    current = read_version(version_file)
+    current = redone = read_version(version_file)
+    pending = base_version is not None and base_version != current == entry_version(latest)
+    if pending:
+        assert base_version is not None
+        existing, current = remove_latest_entry(existing), base_version
+    if not changes:
+        if not pending:
+            return None
+        _write(changelog, existing, version_file, current)
+        return f"uncommitted release {redone} withdrawn: back to {current}"
     version = next_version(current, changes)
     assert version is not None
     entry = changelog_entry(version, release_date(), spec, changes)
+    _write(changelog, prepend_entry(existing, entry), version_file, version)
+    kind = "breaking: major" if any(change.breaking for change in changes) else "minor"
+    again = f", replacing the uncommitted {redone}" if pending else ""
+    return f"release {current} -> {version} ({kind}){again}; {changelog.name} entry written"
+
+
+def _write(changelog: Path, text: str, version_file: Path, version: str) -> None:
     try:
-        changelog.write_text(prepend_entry(existing, entry), encoding="utf-8")
+        changelog.write_text(text, encoding="utf-8")
         write_version(version_file, version)
     except OSError as exc:
         raise ReleaseError(f"cannot write the release: {exc}") from exc
-    kind = "breaking: major" if any(change.breaking for change in changes) else "minor"
-    return f"release {current} -> {version} ({kind}); {changelog.name} entry written"

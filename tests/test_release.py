@@ -127,6 +127,49 @@ def test_a_second_release_for_the_same_spec_writes_nothing(tmp_path: Path) -> No
     assert (version_file.read_text(), changelog.read_text()) == written
 
 
+def test_an_uncommitted_release_is_redone_not_stacked(tmp_path: Path) -> None:
+    version_file, changelog = tmp_path / "version.py", tmp_path / "CHANGELOG.md"
+    version_file.write_text('__version__ = "0.1.0"\n')
+    changelog.write_text(release.prepend_entry("", "## [0.1.0] - a\n"))
+    committed = changelog.read_text()
+    other = release.SpecIdentity("T", "1", "cd" * 32, "s.yml")
+    release.release([ADDED], IDENTITY, version_file, changelog, base_version="0.1.0")
+
+    said = release.release([BROKEN], other, version_file, changelog, base_version="0.1.0")
+
+    assert said == (
+        "release 0.1.0 -> 1.0.0 (breaking: major), replacing the uncommitted 0.2.0; "
+        "CHANGELOG.md entry written"
+    )
+    assert release.read_version(version_file) == "1.0.0"
+    assert release.remove_latest_entry(changelog.read_text()) == committed
+
+
+def test_an_uncommitted_release_is_withdrawn_when_the_spec_is_back(tmp_path: Path) -> None:
+    version_file, changelog = tmp_path / "version.py", tmp_path / "CHANGELOG.md"
+    version_file.write_text('__version__ = "0.1.0"\n')
+    changelog.write_text(release.prepend_entry("", "## [0.1.0] - a\n"))
+    committed = changelog.read_text()
+    release.release([ADDED], IDENTITY, version_file, changelog, base_version="0.1.0")
+
+    said = release.release([], IDENTITY, version_file, changelog, base_version="0.1.0")
+
+    assert said == "uncommitted release 0.2.0 withdrawn: back to 0.1.0"
+    assert (release.read_version(version_file), changelog.read_text()) == ("0.1.0", committed)
+
+
+def test_a_committed_release_is_never_redone(tmp_path: Path) -> None:
+    version_file, changelog = tmp_path / "version.py", tmp_path / "CHANGELOG.md"
+    version_file.write_text('__version__ = "0.1.0"\n')
+    release.release([ADDED], IDENTITY, version_file, changelog, base_version="0.1.0")
+    other = release.SpecIdentity("T", "1", "cd" * 32, "s.yml")
+
+    said = release.release([ADDED], other, version_file, changelog, base_version="0.2.0")
+
+    assert said == "release 0.2.0 -> 0.3.0 (minor); CHANGELOG.md entry written"
+    assert release.release([], other, version_file, changelog, base_version="0.3.0") is None
+
+
 def test_a_version_file_without_a_version_line_is_a_clear_error(tmp_path: Path) -> None:
     version_file = tmp_path / "version.py"
     version_file.write_text("VERSION = '1'\n")
@@ -184,10 +227,13 @@ def repo(tmp_path: Path) -> Path:
     return copy
 
 
-def regenerate(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The copy's regenerate.py against ``base.yml``."""
+def regenerate(
+    repo: Path, *args: str, baseline: str | None = "base.yml"
+) -> subprocess.CompletedProcess[str]:
+    """The copy's regenerate.py against ``baseline`` (None: the spec in git HEAD)."""
+    against = ["--baseline", baseline] if baseline else []
     return subprocess.run(
-        [sys.executable, str(repo / "scripts" / "regenerate.py"), "--baseline", "base.yml", *args],
+        [sys.executable, str(repo / "scripts" / "regenerate.py"), *against, *args],
         capture_output=True,
         text=True,
         cwd=repo,
@@ -330,3 +376,32 @@ def test_no_release_regenerates_without_a_release(repo: Path) -> None:
     assert f'SPEC_SHA256 = "{sha}"' in origin(repo)
     assert after["CHANGELOG.md"] == before["CHANGELOG.md"]
     assert after[VERSION_FILE.as_posix()] == before[VERSION_FILE.as_posix()]
+
+
+@pytest.mark.e2e
+def test_regenerating_again_before_committing_redoes_the_release(repo: Path) -> None:
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        subprocess.run([*git, *command], check=True, capture_output=True, timeout=60)
+    committed = snapshot(repo)
+    evolve(repo, "new_operation.yml")
+    assert regenerate(repo, baseline=None).returncode == 0
+    assert version(repo) == "0.2.0"
+    sha = evolve(repo, "removed_field.yml")
+
+    redone = regenerate(repo, baseline=None)
+
+    assert redone.returncode == 0, redone.stderr
+    assert "replacing the uncommitted 0.2.0" in redone.stdout
+    assert version(repo) == "1.0.0"
+    assert f"SHA-256 `{sha}`" in newest_entry(repo)
+    assert "## [0.2.0]" not in (repo / "CHANGELOG.md").read_text()
+    shutil.copy2(repo / "base.yml", repo / SPEC)
+
+    withdrawn = regenerate(repo, baseline=None)
+
+    assert withdrawn.returncode == 0, withdrawn.stderr
+    assert "uncommitted release 1.0.0 withdrawn: back to 0.1.0" in withdrawn.stdout
+    assert {k: v for k, v in snapshot(repo).items() if not k.startswith(".git/")} == {
+        k: v for k, v in committed.items() if not k.startswith(".git/")
+    }
