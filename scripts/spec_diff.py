@@ -11,6 +11,13 @@ missing or null. The rules are the ``_BREAKS_ON`` table below. A component schem
 request and/or response side according to the operations that reach it (following ``$ref``);
 an unreferenced one as both, since its generated class is public either way.
 
+Each change also carries ``sdk`` lines: the same change in the words of an SDK user, which the
+CHANGELOG uses (release.py). The generated client has one resource per tag (``client.devices``)
+with one method per operation, named by :func:`method_name`; an object request body becomes the
+method's keyword arguments. So a removed request field reads "``client.devices.provision(
+location=...)``: keyword ``location=`` removed", and a method renamed by a new tag or by a new
+sibling operation with a colliding name is reported as BREAKING.
+
 Known simplifications: ``allOf``/``oneOf``/``anyOf`` are compared as a whole (any difference is a
 retype); ``additionalProperties``, defaults, ``readOnly``/``writeOnly`` and descriptions are
 ignored; only local ``$ref``s (``#/...``) are followed.
