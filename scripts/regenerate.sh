@@ -5,7 +5,8 @@
 # Options (see scripts/regenerate.py --help): --spec PATH, --output DIR, --check (drift check, writes
 # nothing), --baseline PATH (spec to compare against; default: the committed spec at git HEAD),
 # --report-only (print the change report, generate nothing), --fail-on-breaking (exit 3 and write
-# nothing when the change report has a BREAKING change).
+# nothing when the change report has a BREAKING change), --no-release (do not bump the version in
+# src/printos_ext/version.py nor prepend a CHANGELOG.md entry, which a changed spec otherwise gets).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ -n "${VIRTUAL_ENV:-}" && -x "$VIRTUAL_ENV/bin/python" ]]; then

@@ -11,6 +11,13 @@ missing or null. The rules are the ``_BREAKS_ON`` table below. A component schem
 request and/or response side according to the operations that reach it (following ``$ref``);
 an unreferenced one as both, since its generated class is public either way.
 
+Each change also carries ``sdk`` lines: the same change in the words of an SDK user, which the
+CHANGELOG uses (release.py). The generated client has one resource per tag (``client.devices``)
+with one method per operation, named by :func:`method_name`; an object request body becomes the
+method's keyword arguments. So a removed request field reads "``client.devices.provision(
+location=...)``: keyword ``location=`` removed", and a method renamed by a new tag or by a new
+sibling operation with a colliding name is reported as BREAKING.
+
 Known simplifications: ``allOf``/``oneOf``/``anyOf`` are compared as a whole (any difference is a
 retype); ``additionalProperties``, defaults, ``readOnly``/``writeOnly`` and descriptions are
 ignored; only local ``$ref``s (``#/...``) are followed.
@@ -22,7 +29,9 @@ imports :func:`diff_specs` and :func:`format_report`.
 from __future__ import annotations
 
 import argparse
+import builtins
 import json
+import keyword
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -37,7 +46,11 @@ __all__ = [
     "diff_specs",
     "format_report",
     "load_spec",
+    "method_name",
     "parse_spec",
+    "python_identifier",
+    "resource_name",
+    "snake_case",
     "summary",
 ]
 
@@ -78,6 +91,18 @@ class Change:
     detail: str  # "field 'serialNumber' removed"
     breaking: bool
     side: str = ""  # "request", "response", "request and response", "unreferenced" or ""
+    # The same change in the words of an SDK user (method calls, keywords, model attributes),
+    # for the CHANGELOG: one line per place a caller meets it. Not part of the report line.
+    sdk: tuple[str, ...] = field(default=(), compare=False)
+    # Something new that breaks nothing (an operation, an optional keyword or field): the
+    # CHANGELOG's "Added" rather than "Changed".
+    addition: bool = field(default=False, compare=False)
+
+    def section(self) -> str:
+        """The CHANGELOG section: ``Breaking``, ``Added`` or ``Changed``."""
+        if self.breaking:
+            return "Breaking"
+        return "Added" if self.addition else "Changed"
 
     def line(self) -> str:
         mark = "BREAKING" if self.breaking else "safe"
@@ -107,11 +132,90 @@ def parse_spec(text: str, label: str) -> dict[str, Any]:
     return document
 
 
+# --- names as the generated SDK spells them ---------------------------------------------------
+
+_DELIMITERS = ". _-"
+# openapi-python-client appends "_" to these names (``type`` -> ``type_``); ``id`` it keeps.
+_RESERVED = (set(dir(builtins)) | {"self", "true", "false", "datetime"}) - {"id"}
+
+
+def _sanitize(value: str) -> str:
+    return "".join(c for c in value if c.isidentifier() or c.isdecimal() or c in _DELIMITERS)
+
+
 def snake_case(name: str) -> str:
-    """Roughly the Python name openapi-python-client derives (``deviceId`` -> ``device_id``)."""
-    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
-    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
-    return re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
+    """openapi-python-client's ``snake_case``: split into words on case changes and on the
+    delimiters ``. _-`` (other punctuation is dropped), lower them and join with ``_``.
+
+    ``deviceId`` -> ``device_id``, ``updateDeviceStatus`` -> ``update_device_status``,
+    ``HTTPServer`` -> ``http_server``.
+    """
+    value = _sanitize(name)
+    if any(c.isupper() for c in value):
+        value = " ".join(re.split("([A-Z]?[a-z]+)", value))
+    return "_".join(re.findall(r"[^. _\-]+", value)).lower()
+
+
+def python_identifier(name: str, prefix: str = "field_") -> str:
+    """The argument or attribute name the generator gives a parameter or property: its snake
+    case, with ``_`` appended to a reserved word and ``prefix`` put before anything that is
+    still not an identifier (``serialNumber`` -> ``serial_number``, ``type`` -> ``type_``)."""
+    value = _sanitize(name)
+    leading_underscore = value.startswith("_")
+    value = snake_case(value)
+    if value in _RESERVED or keyword.iskeyword(value):
+        value = f"{value}_"
+    if not value.isidentifier() or leading_underscore:
+        value = f"{prefix}{value}"
+    return value
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return f"{word[:-3]}y"
+    return word[:-1] if word.endswith("s") else word
+
+
+def _plural(word: str) -> str:
+    if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
+        return f"{word[:-1]}ies"
+    return f"{word}s"
+
+
+def _without_tag_words(tag: str, operation_id: str) -> str:
+    tag_words = snake_case(tag).split("_")
+    forms = {form for word in tag_words for form in (word, _singular(word), _plural(word))}
+    return "_".join(w for w in snake_case(operation_id).split("_") if w and w not in forms)
+
+
+def method_name(tag: str, operation_id: str, sibling_operation_ids: Iterable[str]) -> str:
+    """The name of an operation's method on its resource (``client.<snake_case(tag)>``).
+
+    The rule, shared with the generator's resource template: take the operationId in snake case
+    (:func:`snake_case`) and drop every word that is a word of the tag's snake-cased name, in
+    that word's own, singular or plural form. A word's singular: ``...ies`` -> ``...y``, else a
+    trailing ``s`` dropped; its plural: consonant + ``y`` -> ``...ies``, else ``+ s``. So under
+    tag ``Devices``: ``listDevices`` -> ``list``, ``provisionDevice`` -> ``provision``,
+    ``updateDeviceStatus`` -> ``update_status``, ``getDevice`` -> ``get``.
+
+    The whole snake-cased operationId is used instead when the shortened name is empty, is a
+    Python keyword or is not an identifier, or when another operation of the same tag
+    (``sibling_operation_ids``; the operation's own id may be among them) shortens to the same
+    name: then each of them keeps its whole name. The tag is the operation's first tag, or
+    ``default`` for an operation without tags; the caller passes that.
+    """
+    short = _without_tag_words(tag, operation_id)
+    if not short or keyword.iskeyword(short) or not short.isidentifier():
+        return snake_case(operation_id)
+    others = [other for other in sibling_operation_ids if other != operation_id]
+    if any(_without_tag_words(tag, other) == short for other in others):
+        return snake_case(operation_id)
+    return short
+
+
+def resource_name(tag: str) -> str:
+    """The client attribute of a tag's resource: ``Devices`` -> ``devices``."""
+    return snake_case(tag)
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -124,6 +228,7 @@ class _Spec:
         self.document = document
         components = document.get("components") or {}
         self.schemas: dict[str, Any] = dict(components.get("schemas") or {})
+        self._calls: dict[tuple[str, str], str] | None = None
 
     def resolve(self, node: Any) -> Any:
         """``node`` with ``$ref`` chains followed (a dangling or remote ref stays as it is)."""
@@ -154,6 +259,35 @@ class _Spec:
                 if isinstance(node, Mapping):
                     found[(method, str(path))] = _Operation(self, method, str(path), node, shared)
         return found
+
+    def call(self, operation: _Operation) -> str:
+        """``client.devices.get``: how an SDK user reaches ``operation``."""
+        if self._calls is None:
+            operations = self.operations()
+            by_tag: dict[str, list[str]] = {}
+            for op in operations.values():
+                by_tag.setdefault(op.tag, []).append(op.name)
+            self._calls = {}
+            for key, op in operations.items():
+                method = method_name(op.tag, op.name, by_tag[op.tag])
+                self._calls[key] = f"client.{resource_name(op.tag)}.{method}"
+        return self._calls.get((operation.method, operation.path), f"client.{operation.function}")
+
+    def flattened(self, name: str) -> list[_Operation]:
+        """The operations whose request body is the object schema ``name``: its properties are
+        their keyword arguments."""
+        found = []
+        for op in self.operations().values():
+            if op.body_schema_name() == name and op.body_properties() is not None:
+                found.append(op)
+        return found
+
+    def public_model(self, name: str) -> bool:
+        """Whether SDK users meet schema ``name`` as a model class, not only as the keyword
+        arguments of the operations that take it as their request body (or when nothing
+        refers to it at all: its class is public anyway)."""
+        references = sum(1 for ref in _schema_refs(self.document) if ref == name)
+        return references == 0 or references > len(self.flattened(name))
 
     def usage(self) -> dict[str, set[str]]:
         """For each component schema name, the sides (request/response) that reach it."""
@@ -198,9 +332,66 @@ class _Operation:
         derived = self.path.replace("{", "").replace("}", "").replace("/", "_").strip("_")
         return snake_case(f"{self.method}_{derived}")
 
+    @property
+    def tag(self) -> str:
+        """The operation's first tag (its resource), ``default`` when it has none."""
+        tags = self.node.get("tags")
+        return str(tags[0]) if isinstance(tags, list) and tags else "default"
+
+    @property
+    def name(self) -> str:
+        """The operationId, else the name the generator derives for its function."""
+        return self.operation_id or self.function
+
     def title(self) -> str:
         name = f" ({self.operation_id})" if self.operation_id else ""
         return f"{self.method.upper()} {self.path}{name}"
+
+    def route(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+    def body_schema(self) -> Any:
+        body = self.request_body()
+        for media in (body or {}).get("content", {}).values():
+            if isinstance(media, Mapping):
+                return media.get("schema")
+        return None
+
+    def body_schema_name(self) -> str | None:
+        """The component schema the request body refers to directly, if it does."""
+        schema = self.body_schema()
+        names = (
+            list(_schema_refs({"$ref": schema.get("$ref")})) if isinstance(schema, Mapping) else []
+        )
+        return names[0] if names else None
+
+    def body_properties(self) -> list[str] | None:
+        """The request body's property names when it is an object (the generated method takes
+        them as keyword arguments), else None."""
+        if self.request_body() is None:
+            return None
+        schema = _unwrap(self.spec.resolve(self.body_schema()))
+        if isinstance(schema, Mapping) and "$ref" in schema:
+            schema = self.spec.resolve(schema)
+        if _shape(schema) != "object":
+            return None
+        return [str(name) for name in (schema.get("properties") or {})]
+
+    def arguments(self) -> str:
+        """The generated method's arguments: ``device_id, status=..., pages_total=...``."""
+        parts = [python_identifier(name) for name in self.path_names()]
+        parts += [
+            f"{python_identifier(str(parameter.get('name')))}=..."
+            for parameter in self.parameters()
+            if parameter.get("in") != "path"
+        ]
+        if self.request_body() is not None:
+            properties = self.body_properties()
+            if properties is None:
+                parts.append("body=...")
+            else:
+                parts += [f"{python_identifier(name)}=..." for name in properties]
+        return ", ".join(parts)
 
     def parameters(self) -> list[Mapping[str, Any]]:
         """Path-level parameters overridden by operation-level ones, as OpenAPI specifies."""
@@ -342,6 +533,22 @@ def _unwrap(schema: Any) -> Any:
 
 # --- comparison -------------------------------------------------------------------------------
 
+# Schema events that add something: when they break nothing, the CHANGELOG lists them as "Added".
+ADDITIONS = frozenset({"field_added_optional", "field_added_required", "enum_values_added"})
+
+
+def _body_words(operation: _Operation, path: Sequence[str], detail: str) -> str:
+    """A change inside ``operation``'s request body, as its keyword arguments."""
+    call = operation.spec.call(operation)
+    if not path:
+        return f"`{call}({operation.arguments()})`: request body {detail}"
+    if operation.body_properties() is None:
+        return f"`{call}(body=...)`: `body.{_attribute(path)}` {detail}"
+    argument = python_identifier(path[0])
+    if len(path) == 1:
+        return f"`{call}({argument}=...)`: keyword `{argument}=` {detail}"
+    return f"`{call}({argument}=...)`: `{_attribute(path)}` {detail}"
+
 
 def _side_label(sides: frozenset[str]) -> str:
     if not sides:
@@ -354,6 +561,11 @@ def _field_name(path: Sequence[str]) -> str:
     for part in path:
         text += part if part == "[]" else (f".{part}" if text else part)
     return text
+
+
+def _attribute(path: Sequence[str]) -> str:
+    """A field path as the generated attributes spell it: ``metrics.ink_level``, ``devices[]``."""
+    return _field_name([part if part == "[]" else python_identifier(part) for part in path])
 
 
 def _quoted(values: Iterable[Any]) -> str:
@@ -369,6 +581,8 @@ class _Place:
     subject: str
     sides: frozenset[str]
     prefix: str = ""
+    operation: _Operation | None = None  # the operation an inline schema belongs to
+    model: str | None = None  # the component schema
 
     def label(self, path: Sequence[str]) -> str:
         where = _field_name(path)
@@ -388,7 +602,38 @@ class _Differ:
         breaking = bool(_BREAKS_ON[event] & judged)
         text = f"{label} {detail}" if label else detail
         side = _side_label(place.sides)
-        self.changes.append(Change(place.kind, place.subject, text, breaking, side))
+        addition = not breaking and event in ADDITIONS
+        sdk = self.schema_words(place, path, detail)
+        self.changes.append(Change(place.kind, place.subject, text, breaking, side, sdk, addition))
+
+    def schema_words(self, place: _Place, path: Sequence[str], detail: str) -> tuple[str, ...]:
+        """A schema change as SDK users meet it: as keyword arguments of the operations whose
+        request body the schema is, as a model attribute, as a parameter, or in a result."""
+        if place.model is not None:
+            lines = [_body_words(op, path, detail) for op in self.new.flattened(place.model)]
+            if not lines or self.new.public_model(place.model):
+                attribute = _attribute(path)
+                model = place.model
+                lines.append(
+                    f"`{model}.{attribute}` {detail}" if attribute else f"model `{model}`: {detail}"
+                )
+            return tuple(lines)
+        operation = place.operation
+        if operation is None:
+            return ()
+        call = operation.spec.call(operation)
+        inner = f" `{_attribute(path)}`" if path else ""
+        if place.prefix == "request body":
+            return (_body_words(operation, path, detail),)
+        where, found, quoted = place.prefix.partition(" parameter '")
+        if found:
+            name = python_identifier(quoted.rstrip("'"))
+            if where == "path":
+                return (f"`{call}({operation.arguments()})`: argument `{name}`{inner} {detail}",)
+            return (f"`{call}({name}=...)`: keyword `{name}=`{inner} {detail}",)
+        status = place.prefix.split()[1] if place.prefix.startswith("response ") else ""
+        result = f"attribute `{_attribute(path)}` of its {status} result" if path else "result"
+        return (f"`{call}()`: {result} {detail}",)
 
     def compare_schema(self, old: Any, new: Any, place: _Place, path: tuple[str, ...] = ()) -> None:
         """Compare two schema nodes; named component schemas behind ``$ref`` are not entered
@@ -461,18 +706,43 @@ class _Differ:
         for name in sorted(self.old.schemas.keys() | self.new.schemas.keys()):
             sides = frozenset(old_usage.get(name, set()) | new_usage.get(name, set()))
             if name not in self.old.schemas:
-                self.changes.append(Change("schema", name, "added", False, _side_label(sides)))
+                words = (f"model `{name}` added",)
+                self.changes.append(
+                    Change("schema", name, "added", False, _side_label(sides), words, True)
+                )
             elif name not in self.new.schemas:
                 detail = "removed: its model class goes"
-                self.changes.append(Change("schema", name, detail, True, _side_label(sides)))
+                words = (f"model `{name}` removed",)
+                self.changes.append(Change("schema", name, detail, True, _side_label(sides), words))
             else:
-                place = _Place("schema", name, sides)
+                place = _Place("schema", name, sides, model=name)
                 self.compare_schema(self.old.schemas[name], self.new.schemas[name], place)
 
     # operations
 
-    def op_change(self, operation: _Operation, detail: str, breaking: bool, side: str) -> None:
-        self.changes.append(Change("operation", operation.title(), detail, breaking, side))
+    def op_change(
+        self,
+        operation: _Operation,
+        detail: str,
+        breaking: bool,
+        side: str,
+        words: str | None = None,
+        addition: bool = False,
+    ) -> None:
+        """Record a change of ``operation``; ``words`` says it to SDK users (default: the
+        method, then the detail)."""
+        if words is None:
+            words = f"`{operation.spec.call(operation)}()`: {detail}"
+        change = Change(
+            "operation",
+            operation.title(),
+            detail,
+            breaking,
+            side,
+            (words,),
+            addition and not breaking,
+        )
+        self.changes.append(change)
 
     def compare_operations(self) -> None:
         old_ops, new_ops = self.old.operations(), self.new.operations()
@@ -492,9 +762,11 @@ class _Differ:
                 pairs.append((op, new_ops.pop(by_route[route])))
                 del old_ops[(method, path)]
         for op in old_ops.values():
-            self.op_change(op, "removed: its generated function goes", True, "")
+            words = f"`{op.spec.call(op)}({op.arguments()})` removed ({op.route()})"
+            self.op_change(op, "removed: its generated function goes", True, "", words)
         for op in new_ops.values():
-            self.op_change(op, "added", False, "")
+            words = f"`{op.spec.call(op)}({op.arguments()})` added ({op.route()})"
+            self.op_change(op, "added", False, "", words, addition=True)
         for old, new in pairs:
             self.compare_operation(old, new)
         # By path, then method; sort is stable, so each operation's own changes keep their order.
@@ -509,13 +781,28 @@ class _Differ:
                 if renamed
                 else f"generated function {new.function} keeps its name"
             )
+            words = f"`{new.spec.call(new)}()`: operationId changed from '{was}' to '{now}'"
+            if renamed:
+                words += f"; its low-level function `{old.function}` is now `{new.function}`"
             self.op_change(
-                new, f"operationId changed from '{was}' to '{now}': {effect}", renamed, ""
+                new, f"operationId changed from '{was}' to '{now}': {effect}", renamed, "", words
+            )
+        was_call, now_call = old.spec.call(old), new.spec.call(new)
+        if was_call != now_call:
+            # Another tag, or a sibling operation whose name now collides (see method_name).
+            self.op_change(
+                new,
+                f"SDK method {was_call} becomes {now_call}",
+                True,
+                "",
+                f"`{was_call}()` is now `{now_call}()`",
             )
         if old.method != new.method:
-            self.op_change(new, f"method changed from {old.method.upper()}", False, "")
+            words = f"`{now_call}()` now sends {new.method.upper()} (was {old.method.upper()})"
+            self.op_change(new, f"method changed from {old.method.upper()}", False, "", words)
         if _normalised(old.path) != _normalised(new.path):
-            self.op_change(new, f"path changed from {old.path}", False, "")
+            words = f"`{now_call}()` now calls {new.path} (was {old.path})"
+            self.op_change(new, f"path changed from {old.path}", False, "", words)
         self.compare_parameters(old, new)
         self.compare_request_body(old, new)
         self.compare_responses(old, new)
@@ -530,12 +817,23 @@ class _Differ:
         for index in range(max(len(old_path), len(new_path))):
             was = old_path[index] if index < len(old_path) else None
             now = new_path[index] if index < len(new_path) else None
+            signature = f"`{new.spec.call(new)}({new.arguments()})`"
             if was is None and now is not None:
                 self.op_change(
-                    new, f"path parameter '{now}' added: a new required argument", True, REQUEST
+                    new,
+                    f"path parameter '{now}' added: a new required argument",
+                    True,
+                    REQUEST,
+                    f"{signature}: new positional argument `{python_identifier(now)}`",
                 )
             elif was is not None and now is None:
-                self.op_change(new, f"path parameter '{was}' removed", True, REQUEST)
+                self.op_change(
+                    new,
+                    f"path parameter '{was}' removed",
+                    True,
+                    REQUEST,
+                    f"{signature}: positional argument `{python_identifier(was)}` removed",
+                )
             elif was is not None and now is not None:
                 if was != now:
                     self.op_change(
@@ -544,36 +842,64 @@ class _Differ:
                         f"{snake_case(was)}= becomes {snake_case(now)}=",
                         True,
                         REQUEST,
+                        f"{signature}: argument `{python_identifier(was)}` renamed to "
+                        f"`{python_identifier(now)}`",
                     )
                 self.compare_schema(
                     old_params.get(("path", was), {}).get("schema"),
                     new_params.get(("path", now), {}).get("schema"),
-                    _Place("operation", new.title(), request, f"path parameter '{now}'"),
+                    _Place(
+                        "operation", new.title(), request, f"path parameter '{now}'", operation=new
+                    ),
                 )
+        call = new.spec.call(new)
+
+        def keyword(name: str) -> str:
+            argument = python_identifier(name)
+            return f"`{call}({argument}=...)`: keyword `{argument}=`"
+
         for key in [k for k in new_params if k not in old_params and k[0] != "path"]:
             required = bool(new_params[key].get("required"))
             necessity = "required" if required else "optional"
+            what = f"{necessity} {_describe(new_params[key].get('schema'))}"
             self.op_change(
                 new,
-                f"{key[0]} parameter '{key[1]}' added: {necessity} "
-                f"{_describe(new_params[key].get('schema'))}",
+                f"{key[0]} parameter '{key[1]}' added: {what}",
                 required,
                 REQUEST,
+                f"{keyword(key[1])} added: {what} ({key[0]} parameter '{key[1]}')",
+                addition=True,
             )
         for key in [k for k in old_params if k not in new_params and k[0] != "path"]:
-            self.op_change(new, f"{key[0]} parameter '{key[1]}' removed", True, REQUEST)
+            self.op_change(
+                new,
+                f"{key[0]} parameter '{key[1]}' removed",
+                True,
+                REQUEST,
+                f"{keyword(key[1])} removed",
+            )
         for key in [k for k in old_params if k in new_params and k[0] != "path"]:
             was_required = bool(old_params[key].get("required"))
             now_required = bool(new_params[key].get("required"))
             if was_required != now_required:
                 state = "required" if now_required else "optional"
                 self.op_change(
-                    new, f"{key[0]} parameter '{key[1]}' is now {state}", now_required, REQUEST
+                    new,
+                    f"{key[0]} parameter '{key[1]}' is now {state}",
+                    now_required,
+                    REQUEST,
+                    f"{keyword(key[1])} is now {state}",
                 )
             self.compare_schema(
                 old_params[key].get("schema"),
                 new_params[key].get("schema"),
-                _Place("operation", new.title(), request, f"{key[0]} parameter '{key[1]}'"),
+                _Place(
+                    "operation",
+                    new.title(),
+                    request,
+                    f"{key[0]} parameter '{key[1]}'",
+                    operation=new,
+                ),
             )
 
     def compare_request_body(self, old: _Operation, new: _Operation) -> None:
@@ -583,9 +909,9 @@ class _Differ:
         if before is None and after is not None:
             required = bool(after.get("required"))
             necessity = "required" if required else "optional"
-            self.op_change(
-                new, f"request body added, {necessity}{self._body_text(after)}", required, REQUEST
-            )
+            detail = f"request body added, {necessity}{self._body_text(after)}"
+            words = f"`{new.spec.call(new)}({new.arguments()})`: {detail}"
+            self.op_change(new, detail, required, REQUEST, words, addition=True)
             return
         if after is None:
             self.op_change(new, "request body removed", True, REQUEST)
@@ -601,7 +927,7 @@ class _Differ:
         before, after = old.responses(), new.responses()
         for status in [s for s in after if s not in before]:
             body = self._body_text(after[status])
-            self.op_change(new, f"response {status} added{body}", False, RESPONSE)
+            self.op_change(new, f"response {status} added{body}", False, RESPONSE, addition=True)
         for status in [s for s in before if s not in after]:
             self.op_change(new, f"response {status} removed", True, RESPONSE)
         for status in [s for s in before if s in after]:
@@ -632,17 +958,19 @@ class _Differ:
             return
         if after and not before:
             # A request body is handled by compare_request_body; a response gains a parsed model.
-            self.op_change(operation, f"{label} added{self._body_text(new)}", False, side)
+            detail = f"{label} added{self._body_text(new)}"
+            self.op_change(operation, detail, False, side, addition=True)
             return
         for media in [m for m in after if m not in before]:
-            self.op_change(operation, f"{label} media type {media} added", False, side)
+            detail = f"{label} media type {media} added"
+            self.op_change(operation, detail, False, side, addition=True)
         for media in [m for m in before if m not in after]:
             self.op_change(operation, f"{label} media type {media} removed", True, side)
         for media in [m for m in before if m in after]:
             self.compare_schema(
                 (before[media] or {}).get("schema"),
                 (after[media] or {}).get("schema"),
-                _Place("operation", operation.title(), sides, label),
+                _Place("operation", operation.title(), sides, label, operation=operation),
             )
 
 
@@ -670,6 +998,12 @@ def format_report(changes: Sequence[Change], old_label: str, new_label: str) -> 
     return "\n".join(lines)
 
 
+def _json_fields(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {
+        key: list(value) if key == "sdk" else value for key, value in items if key != "addition"
+    }
+
+
 def report_json(changes: Sequence[Change], old_label: str, new_label: str) -> str:
     return json.dumps(
         {
@@ -677,7 +1011,10 @@ def report_json(changes: Sequence[Change], old_label: str, new_label: str) -> st
             "new": new_label,
             "total": len(changes),
             "breaking": sum(change.breaking for change in changes),
-            "changes": [asdict(change) for change in changes],
+            "changes": [
+                {**asdict(change, dict_factory=_json_fields), "section": change.section()}
+                for change in changes
+            ],
         },
         indent=2,
     )

@@ -372,7 +372,9 @@ def test_operation_id_rename_is_breaking() -> None:
 
     assert changed(edit) == [
         "BREAKING  operation GET /devices (getDevices): operationId changed from 'listDevices' "
-        "to 'getDevices': generated function list_devices becomes get_devices"
+        "to 'getDevices': generated function list_devices becomes get_devices",
+        "BREAKING  operation GET /devices (getDevices): SDK method client.devices.list becomes "
+        "client.devices.get",
     ]
 
 
@@ -386,6 +388,8 @@ def test_operation_id_change_that_keeps_the_function_name_is_safe() -> None:
         "'listDevices' to 'list_devices': generated function list_devices keeps its name",
         "BREAKING  operation POST /devices: operationId changed from 'provisionDevice' to "
         "'(none)': generated function provision_device becomes post_devices",
+        "BREAKING  operation POST /devices: SDK method client.devices.provision becomes "
+        "client.devices.post",
     ]
 
 
@@ -553,6 +557,8 @@ def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
             "detail": "field 'location' removed",
             "breaking": True,
             "side": "request",
+            "sdk": ["`client.devices.provision(location=...)`: keyword `location=` removed"],
+            "section": "Breaking",
         }
     ]
 

@@ -5,6 +5,7 @@
     printos devices status ID [--status S] [--pages-total N] [--ink-level X]
     printos sandbox [--port 0] [...]          serve the local sandbox API
     printos demo                              run the demo against a fresh sandbox
+    printos --version                         the SDK's version and its spec's
 
 ``--base-url`` (or ``PRINTOS_BASE_URL``) picks the server; ``PRINTOS_KEY``/``PRINTOS_SECRET``
 sign requests with PrintOS HMAC. ``--json`` prints machine-readable output. Failures print one
@@ -21,6 +22,7 @@ from typing import Any
 
 import anyio
 
+from ._about import VersionAction
 from ._table import device_rows, render_table
 from .client import PrintOSClient
 from .errors import (
@@ -95,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="HP PrintOS Device API from the command line.",
         epilog=f"Credentials: PRINTOS_KEY and PRINTOS_SECRET. Exit codes: {codes}.",
     )
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument("--base-url", help="API base URL (default: $PRINTOS_BASE_URL or HP's)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument(
