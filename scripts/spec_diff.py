@@ -188,6 +188,10 @@ def _without_tag_words(tag: str, operation_id: str) -> str:
     return "_".join(w for w in snake_case(operation_id).split("_") if w and w not in forms)
 
 
+# Attributes every generated resource has besides its methods.
+_RESOURCE_ATTRIBUTES = frozenset({"with_raw_response"})
+
+
 def method_name(tag: str, operation_id: str, sibling_operation_ids: Iterable[str]) -> str:
     """The name of an operation's method on its resource (``client.<snake_case(tag)>``).
 
@@ -199,13 +203,18 @@ def method_name(tag: str, operation_id: str, sibling_operation_ids: Iterable[str
     ``updateDeviceStatus`` -> ``update_status``, ``getDevice`` -> ``get``.
 
     The whole snake-cased operationId is used instead when the shortened name is empty, is a
-    Python keyword or is not an identifier, or when another operation of the same tag
-    (``sibling_operation_ids``; the operation's own id may be among them) shortens to the same
-    name: then each of them keeps its whole name. The tag is the operation's first tag, or
-    ``default`` for an operation without tags; the caller passes that.
+    Python keyword, is not an identifier or is ``with_raw_response``, or when another operation
+    of the same tag (``sibling_operation_ids``; the operation's own id may be among them)
+    shortens to the same name: then each of them keeps its whole name. The tag is the
+    operation's first tag, or ``default`` for an operation without tags; the caller passes that.
     """
     short = _without_tag_words(tag, operation_id)
-    if not short or keyword.iskeyword(short) or not short.isidentifier():
+    if (
+        not short
+        or keyword.iskeyword(short)
+        or not short.isidentifier()
+        or short in _RESOURCE_ATTRIBUTES
+    ):
         return snake_case(operation_id)
     others = [other for other in sibling_operation_ids if other != operation_id]
     if any(_without_tag_words(tag, other) == short for other in others):
