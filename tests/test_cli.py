@@ -128,7 +128,9 @@ def test_connection_refused_exits_with_the_connection_code() -> None:
         port = probe.getsockname()[1]
     result = printos("--max-retries", "0", "devices", "list", base_url=f"http://127.0.0.1:{port}")
     assert result.returncode == EXIT_CODES["connection failed or timed out"]
-    assert result.stderr.startswith("printos: error: connection error on GET /devices")
+    assert result.stderr.startswith(
+        f"printos: error: http://127.0.0.1:{port}: connection error on GET /devices"
+    )
 
 
 @pytest.mark.parametrize(

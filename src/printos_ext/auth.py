@@ -141,23 +141,27 @@ class PrintOSHmacAuth(httpx.Auth):
         base_url: str | httpx.URL | None = None,
     ) -> None:
         env = os.environ if environ is None else environ
+        key_name = "key"
         if key is None:
-            key = env.get(ENV_KEY)
+            key, key_name = env.get(ENV_KEY), ENV_KEY
             if key is None:
                 raise InvalidArgumentError(f"no PrintOS key: pass key= or set {ENV_KEY}")
+        secret_name = "secret"
         if secret is None:
-            secret = env.get(ENV_SECRET)
+            secret, secret_name = env.get(ENV_SECRET), ENV_SECRET
             if secret is None:
                 raise InvalidArgumentError(f"no PrintOS secret: pass secret= or set {ENV_SECRET}")
-        self.key = _require_text("key", key)
+        self.key = _require_text(key_name, key)
         if ":" in self.key:
-            raise InvalidArgumentError("key must not contain ':' (it separates key and signature)")
+            raise InvalidArgumentError(
+                f"{key_name} must not contain ':' (it separates key and signature)"
+            )
         if not _HEADER_TOKEN.fullmatch(self.key):
             raise InvalidArgumentError(
-                "key must be printable ASCII without spaces (it is sent in a header), "
+                f"{key_name} must be printable ASCII without spaces (it is sent in a header), "
                 f"got {_describe_text(self.key)}"
             )
-        self._secret = _require_text("secret", secret)
+        self._secret = _require_text(secret_name, secret)
         self._clock = clock
         self._base_path = "" if base_url is None else _checked_base_path(base_url)
 
