@@ -45,11 +45,16 @@ def signed_headers(
     }
 
 
+SMS_ERROR_KEYS = {"statusCode", "message", "subCode", "developerInfo", "moreInfoUrl", "serviceName"}
+
+
 def error_of(response: httpx.Response) -> dict[str, Any]:
+    """The ``smsError`` object of an error response, checked to be HP's shape (plus ``field``)."""
     body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "field"}
-    error: dict[str, Any] = body["error"]
+    assert set(body) == {"smsError"}
+    error: dict[str, Any] = body["smsError"]
+    assert set(error) == SMS_ERROR_KEYS | {"field"}
+    assert error["statusCode"] == response.status_code
     return error
 
 
@@ -187,7 +192,7 @@ async def test_state_exposes_devices_by_id(client: httpx.AsyncClient, sandbox: S
 async def test_status_update_of_an_unknown_device_is_404(client: httpx.AsyncClient) -> None:
     response = await client.put("/devices/dev-missing/status", json={"status": "OK"})
     assert response.status_code == 404
-    assert error_of(response)["code"] == "device_not_found"
+    assert error_of(response)["subCode"] == "device_not_found"
     assert "dev-missing" in error_of(response)["message"]
 
 
@@ -196,11 +201,9 @@ async def test_duplicate_serial_number_is_409(client: httpx.AsyncClient) -> None
     await provision(client, "SN-1")
     response = await client.post("/devices", json={"model": "Other", "serialNumber": "SN-1"})
     assert response.status_code == 409
-    assert error_of(response) | {"message": ""} == {
-        "code": "duplicate_serial_number",
-        "message": "",
-        "field": "serialNumber",
-    }
+    error = error_of(response)
+    assert (error["subCode"], error["field"]) == ("duplicate_serial_number", "serialNumber")
+    assert "SN-1" in error["message"]
 
 
 @pytest.mark.anyio
@@ -223,7 +226,7 @@ async def test_a_body_that_is_not_a_json_object_is_400(
         "/devices", content=content, headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
-    assert error_of(response)["code"] == code
+    assert error_of(response)["subCode"] == code
     assert error_of(response)["field"] is None
 
 
@@ -246,7 +249,7 @@ async def test_a_bad_provision_field_is_422_naming_it(
     response = await client.post("/devices", json=body)
     assert response.status_code == 422
     error = error_of(response)
-    assert (error["field"], error["code"]) == (field, code)
+    assert (error["field"], error["subCode"]) == (field, code)
     assert field in error["message"]
 
 
@@ -275,7 +278,7 @@ async def test_a_bad_status_update_field_is_422_naming_it(
     response = await client.put(f"/devices/{device['id']}/status", json=body)
     assert response.status_code == 422
     error = error_of(response)
-    assert (error["field"], error["code"]) == (field, code)
+    assert (error["field"], error["subCode"]) == (field, code)
 
 
 @pytest.mark.anyio
@@ -305,7 +308,7 @@ async def test_integral_float_page_count_is_accepted_as_an_integer(
 async def test_unknown_route_is_404_in_the_error_shape(client: httpx.AsyncClient) -> None:
     response = await client.get("/printers")
     assert response.status_code == 404
-    assert error_of(response)["code"] == "not_found"
+    assert error_of(response)["subCode"] == "not_found"
 
 
 @pytest.mark.anyio
@@ -318,7 +321,7 @@ async def test_trailing_slash_is_not_redirected(client: httpx.AsyncClient) -> No
 async def test_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> None:
     response = await client.delete("/devices")
     assert response.status_code == 405
-    assert error_of(response)["code"] == "method_not_allowed"
+    assert error_of(response)["subCode"] == "method_not_allowed"
     assert {m.strip() for m in response.headers["allow"].split(",")} >= {"GET", "POST"}
 
 
@@ -413,7 +416,7 @@ async def test_invalid_paging_parameter_is_400_naming_it(
     response = await client.get(f"/devices?{query}")
     assert response.status_code == 400
     error = error_of(response)
-    assert (error["code"], error["field"]) == ("invalid_query_parameter", field)
+    assert (error["subCode"], error["field"]) == ("invalid_query_parameter", field)
 
 
 # Authentication
@@ -438,59 +441,64 @@ async def test_query_string_is_not_part_of_the_signature(secured_client: httpx.A
 
 
 @pytest.mark.anyio
-async def test_wrong_signature_is_401_without_echoing_the_secret(
+async def test_wrong_signature_is_400_not_authorized_without_echoing_the_secret(
     secured_client: httpx.AsyncClient,
 ) -> None:
     response = await secured_client.get(
         "/devices", headers=signed_headers("GET", "/devices", secret="wrong")
     )
-    assert response.status_code == 401
-    assert error_of(response)["code"] == "invalid_signature"
-    assert SECRET not in response.text
-    assert "www-authenticate" in response.headers
-
-
-@pytest.mark.anyio
-async def test_signature_for_another_method_is_401(secured_client: httpx.AsyncClient) -> None:
-    response = await secured_client.get("/devices", headers=signed_headers("POST", "/devices"))
-    assert response.status_code == 401
-
-
-@pytest.mark.anyio
-async def test_missing_auth_headers_are_401(secured_client: httpx.AsyncClient) -> None:
-    response = await secured_client.get("/devices")
-    assert response.status_code == 401
+    assert response.status_code == 400
     error = error_of(response)
-    assert error["code"] == "missing_credentials"
-    assert "x-hp-hmac-date" in error["message"]
+    assert (error["message"], error["subCode"]) == ("Not Authorized", "invalid_signature")
+    assert "GET /devices" in error["developerInfo"]
+    assert SECRET not in response.text
 
 
 @pytest.mark.anyio
-async def test_unknown_key_is_401(secured_client: httpx.AsyncClient) -> None:
+async def test_signature_for_another_method_is_not_authorized(
+    secured_client: httpx.AsyncClient,
+) -> None:
+    response = await secured_client.get("/devices", headers=signed_headers("POST", "/devices"))
+    assert response.status_code == 400
+    assert error_of(response)["message"] == "Not Authorized"
+
+
+@pytest.mark.anyio
+async def test_missing_auth_headers_are_not_authorized(secured_client: httpx.AsyncClient) -> None:
+    response = await secured_client.get("/devices")
+    assert response.status_code == 400
+    error = error_of(response)
+    assert (error["message"], error["subCode"]) == ("Not Authorized", "missing_credentials")
+    assert "x-hp-hmac-date" in error["developerInfo"]
+    assert "x-hp-hmac-algorithm" not in error["developerInfo"]  # optional
+
+
+@pytest.mark.anyio
+async def test_unknown_key_is_not_authorized(secured_client: httpx.AsyncClient) -> None:
     headers = signed_headers("GET", "/devices", key="someone-else")
     response = await secured_client.get("/devices", headers=headers)
-    assert response.status_code == 401
-    assert error_of(response)["code"] == "unknown_key"
+    assert response.status_code == 400
+    assert error_of(response)["subCode"] == "unknown_key"
 
 
 @pytest.mark.anyio
-async def test_unsupported_algorithm_is_401(secured_client: httpx.AsyncClient) -> None:
+async def test_unsupported_algorithm_is_not_authorized(secured_client: httpx.AsyncClient) -> None:
     headers = signed_headers("GET", "/devices") | {"x-hp-hmac-algorithm": "MD5"}
     response = await secured_client.get("/devices", headers=headers)
-    assert response.status_code == 401
-    assert error_of(response)["code"] == "unsupported_algorithm"
+    assert response.status_code == 400
+    assert error_of(response)["subCode"] == "unsupported_algorithm"
 
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("date", ["2026-11-24T09:54:59.000Z", "2026-11-24T10:05:01.000Z"])
-async def test_date_beyond_the_allowed_skew_is_401(
+async def test_date_beyond_the_allowed_skew_is_not_authorized(
     secured_client: httpx.AsyncClient, date: str
 ) -> None:
     response = await secured_client.get(
         "/devices", headers=signed_headers("GET", "/devices", date=date)
     )
-    assert response.status_code == 401
-    assert error_of(response)["code"] == "stale_date"
+    assert response.status_code == 400
+    assert error_of(response)["subCode"] == "stale_date"
 
 
 @pytest.mark.anyio
@@ -502,14 +510,22 @@ async def test_date_within_the_allowed_skew_is_accepted(secured_client: httpx.As
 
 @pytest.mark.anyio
 @pytest.mark.parametrize(
-    "date", ["2026-11-24T10:00:00Z", "Tue, 24 Nov 2026 10:00:00 GMT", "2026-13-24T10:00:00.000Z"]
+    "date",
+    [
+        "Tue, 24 Nov 2026 10:00:00 GMT",
+        "2026-13-24T10:00:00.000Z",
+        "2026-11-24T10:00:00.0Z",
+        "2026-11-24T10:00:00+00:00",
+    ],
 )
-async def test_unparsable_date_is_401(secured_client: httpx.AsyncClient, date: str) -> None:
+async def test_unparsable_date_is_not_authorized(
+    secured_client: httpx.AsyncClient, date: str
+) -> None:
     response = await secured_client.get(
         "/devices", headers=signed_headers("GET", "/devices", date=date)
     )
-    assert response.status_code == 401
-    assert error_of(response)["code"] == "invalid_date"
+    assert response.status_code == 400
+    assert error_of(response)["subCode"] == "invalid_date"
 
 
 @pytest.mark.anyio
@@ -526,7 +542,7 @@ async def test_percent_encoded_device_id_is_signed_over_the_raw_path(
 
 
 @pytest.mark.anyio
-async def test_signature_over_the_decoded_path_is_401(
+async def test_signature_over_the_decoded_path_is_not_authorized(
     secured: Sandbox, secured_client: httpx.AsyncClient
 ) -> None:
     secured.state.provision(model="m", serial_number="SN-1", device_id="line 1/A")
@@ -535,7 +551,7 @@ async def test_signature_over_the_decoded_path_is_401(
         json={"status": "READY"},
         headers=signed_headers("PUT", "/devices/line 1/A/status"),
     )
-    assert response.status_code == 401
+    assert response.status_code == 400
 
 
 @pytest.mark.anyio
@@ -584,7 +600,7 @@ async def test_fail_next_answers_503_then_recovers(
     second = await client.get("/devices")
     third = await client.get("/devices")
     assert (first.status_code, second.status_code, third.status_code) == (503, 503, 200)
-    assert error_of(first)["code"] == "service_unavailable"
+    assert error_of(first)["subCode"] == "service_unavailable"
     assert sandbox.state.devices == {}
 
 
@@ -593,7 +609,7 @@ async def test_fail_next_uses_the_given_status(client: httpx.AsyncClient, sandbo
     sandbox.faults.fail_next(1, status=500)
     response = await client.get("/devices")
     assert response.status_code == 500
-    assert error_of(response)["code"] == "internal_error"
+    assert error_of(response)["subCode"] == "internal_error"
 
 
 @pytest.mark.anyio
@@ -604,7 +620,7 @@ async def test_rate_limit_burst_answers_429_with_retry_after_then_recovers(
     responses = [await client.get("/devices") for _ in range(3)]
     assert [r.status_code for r in responses] == [429, 429, 200]
     assert [r.headers.get("retry-after") for r in responses] == ["3", "3", None]
-    assert error_of(responses[0])["code"] == "rate_limited"
+    assert error_of(responses[0])["subCode"] == "rate_limited"
 
 
 @pytest.mark.anyio
@@ -740,7 +756,7 @@ async def test_oversized_body_is_413(client: httpx.AsyncClient) -> None:
         "/devices", json={"model": "m", "serialNumber": "SN-1", "location": padding}
     )
     assert response.status_code == 413
-    assert error_of(response)["code"] == "body_too_large"
+    assert error_of(response)["subCode"] == "body_too_large"
 
 
 @pytest.mark.anyio

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ._generated import PrintDevice
+
+__all__ = ["device_rows", "render_table", "utc_text"]
+
+
+def _printable(text: str) -> str:
+    """Control characters escaped: a cell is one line, and a server cannot drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def utc_text(moment: Any) -> str:
+    """``2026-11-24 10:00:00Z``, converted to UTC first; a time without an offset is shown as
+    given, without the ``Z`` (its zone is unknown); ``-`` for none."""
+    if not isinstance(moment, dt.datetime):
+        return "-"
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
 def _text(value: Any) -> str:
@@ -13,7 +33,7 @@ def _text(value: Any) -> str:
         return "-"
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value)
+    return _printable(str(value))
 
 
 def device_rows(devices: Iterable[PrintDevice]) -> list[list[str]]:
@@ -23,7 +43,6 @@ def device_rows(devices: Iterable[PrintDevice]) -> list[list[str]]:
         extra = device.additional_properties
         reported = extra.get("metrics")
         metrics: dict[str, Any] = reported if isinstance(reported, dict) else {}
-        registered = device.registered_at
         rows.append(
             [
                 _text(device.id),
@@ -33,7 +52,7 @@ def device_rows(devices: Iterable[PrintDevice]) -> list[list[str]]:
                 _text(device.status),
                 _text(metrics.get("pagesTotal")),
                 _text(metrics.get("inkLevel")),
-                "-" if registered is None else registered.strftime("%Y-%m-%d %H:%M:%SZ"),
+                utc_text(device.registered_at),
             ]
         )
     return rows

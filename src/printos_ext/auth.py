@@ -3,11 +3,17 @@
 PrintOS signs every request with an HMAC (its "HMAC authentication" scheme):
 
 * ``x-hp-hmac-date``: the request time, UTC ISO 8601 with milliseconds and ``Z``
-  (``2026-11-24T10:00:00.000Z``);
+  (``2026-11-24T10:00:00.000Z``; PrintOS also accepts it without the milliseconds);
 * ``x-hp-hmac-authentication``: ``{key}:{signature}``, where ``signature`` is the lowercase hex
-  HMAC-SHA256, keyed with the secret, of ``"{METHOD} {path}{timestamp}"``; ``path`` is the request
-  path exactly as sent on the wire (percent-encoding kept), without host or query string;
+  HMAC-SHA256, keyed with the secret, of ``"{METHOD} {path}{timestamp}"``;
 * ``x-hp-hmac-algorithm``: ``SHA256``.
+
+``path`` is the request path *relative to the service base URL*, exactly as sent on the wire
+(percent-encoding kept), without host or query string. PrintOS services live under prefixes
+(``https://printos.api.hp.com/printbeat``): a request for ``/printbeat/externalApi/v1/Jobs`` is
+signed as ``GET /externalApi/v1/Jobs...``. The auth learns the base path from the request
+extension ``printos.base_path``, which :class:`~printos_ext.PrintOSClient` sets from its
+``base_url``, or else from its own ``base_url=`` argument (for use with a plain httpx client).
 
 Because the auth flow runs for every attempt, a retried request is re-signed with a fresh date.
 """
@@ -18,6 +24,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 from collections.abc import Callable, Generator, Mapping
 
 import httpx
@@ -26,11 +33,14 @@ from ._urls import raw_path
 from .errors import InvalidArgumentError
 
 __all__ = [
+    "BASE_PATH_EXTENSION",
     "BearerTokenAuth",
     "Clock",
     "PrintOSHmacAuth",
+    "base_path_of",
     "format_timestamp",
     "hmac_signature",
+    "signed_path",
 ]
 
 HEADER_DATE = "x-hp-hmac-date"
@@ -38,6 +48,8 @@ HEADER_AUTHENTICATION = "x-hp-hmac-authentication"
 HEADER_ALGORITHM = "x-hp-hmac-algorithm"
 ENV_KEY = "PRINTOS_KEY"
 ENV_SECRET = "PRINTOS_SECRET"
+BASE_PATH_EXTENSION = "printos.base_path"
+"""Request extension: the service base path (``/printbeat``) that signed paths are relative to."""
 
 Clock = Callable[[], dt.datetime]
 """Returns the current time as an aware datetime; injectable so tests can pin it."""
@@ -63,6 +75,30 @@ def hmac_signature(secret: str, method: str, path: str, timestamp: str) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+def base_path_of(base_url: str | httpx.URL) -> str:
+    """The path of a service base URL as sent on the wire, without a trailing slash.
+
+    ``https://printos.api.hp.com/printbeat/`` gives ``/printbeat``; a URL without a path, ``""``.
+    """
+    url = httpx.URL(base_url) if isinstance(base_url, str) else base_url
+    return url.raw_path.split(b"?", 1)[0].decode("ascii", "replace").rstrip("/")
+
+
+def signed_path(wire_path: str, base_path: str) -> str:
+    """The path PrintOS signs: ``wire_path`` relative to the service's ``base_path``.
+
+    ``signed_path("/printbeat/devices", "/printbeat")`` is ``"/devices"``. A path outside the base
+    path (a link elsewhere on the same host) is signed whole, as it is without a base path.
+    """
+    base = base_path.rstrip("/")
+    if not base or not wire_path.startswith(base):
+        return wire_path
+    rest = wire_path[len(base) :]
+    if rest and not rest.startswith("/"):  # "/printbeatx" is not under "/printbeat"
+        return wire_path
+    return rest or "/"
+
+
 def _require_text(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise InvalidArgumentError(f"{name} must be a str, got {type(value).__name__}")
@@ -71,11 +107,28 @@ def _require_text(name: str, value: object) -> str:
     return value
 
 
+_HEADER_TOKEN = re.compile(r"[!-~]+")  # visible ASCII: what a header value can carry as is
+
+
+def _describe_text(value: str) -> str:
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    return ascii(shown)
+
+
+def _checked_base_path(base_url: str | httpx.URL) -> str:
+    try:
+        return base_path_of(base_url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InvalidArgumentError(f"base_url is not a valid URL: {exc}") from None
+
+
 class PrintOSHmacAuth(httpx.Auth):
     """Signs each request with PrintOS HMAC headers.
 
     ``key`` and ``secret`` default to the ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` environment
     variables. The secret is kept out of ``repr`` and every message this class produces.
+    ``base_url``: the service base URL paths are signed relative to, when the request does not
+    say (``PrintOSClient`` always does; pass it when you use this auth with plain httpx).
     """
 
     def __init__(
@@ -85,21 +138,32 @@ class PrintOSHmacAuth(httpx.Auth):
         *,
         clock: Clock = _utc_now,
         environ: Mapping[str, str] | None = None,
+        base_url: str | httpx.URL | None = None,
     ) -> None:
         env = os.environ if environ is None else environ
+        key_name = "key"
         if key is None:
-            key = env.get(ENV_KEY)
+            key, key_name = env.get(ENV_KEY), ENV_KEY
             if key is None:
                 raise InvalidArgumentError(f"no PrintOS key: pass key= or set {ENV_KEY}")
+        secret_name = "secret"
         if secret is None:
-            secret = env.get(ENV_SECRET)
+            secret, secret_name = env.get(ENV_SECRET), ENV_SECRET
             if secret is None:
                 raise InvalidArgumentError(f"no PrintOS secret: pass secret= or set {ENV_SECRET}")
-        self.key = _require_text("key", key)
+        self.key = _require_text(key_name, key)
         if ":" in self.key:
-            raise InvalidArgumentError("key must not contain ':' (it separates key and signature)")
-        self._secret = _require_text("secret", secret)
+            raise InvalidArgumentError(
+                f"{key_name} must not contain ':' (it separates key and signature)"
+            )
+        if not _HEADER_TOKEN.fullmatch(self.key):
+            raise InvalidArgumentError(
+                f"{key_name} must be printable ASCII without spaces (it is sent in a header), "
+                f"got {_describe_text(self.key)}"
+            )
+        self._secret = _require_text(secret_name, secret)
         self._clock = clock
+        self._base_path = "" if base_url is None else _checked_base_path(base_url)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> PrintOSHmacAuth:
@@ -109,10 +173,11 @@ class PrintOSHmacAuth(httpx.Auth):
     def __repr__(self) -> str:
         return f"PrintOSHmacAuth(key={self.key!r}, secret=<hidden>)"
 
-    def sign(self, method: str, raw_path: str) -> dict[str, str]:
-        """The three PrintOS headers for ``method`` on ``raw_path`` (no query string)."""
+    def sign(self, method: str, path: str) -> dict[str, str]:
+        """The three PrintOS headers for ``method`` on ``path``: relative to the service base
+        URL, as on the wire, no query string."""
         timestamp = format_timestamp(self._clock())
-        signature = hmac_signature(self._secret, method, raw_path, timestamp)
+        signature = hmac_signature(self._secret, method, path, timestamp)
         return {
             HEADER_DATE: timestamp,
             HEADER_AUTHENTICATION: f"{self.key}:{signature}",
@@ -120,7 +185,9 @@ class PrintOSHmacAuth(httpx.Auth):
         }
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers.update(self.sign(request.method, raw_path(request)))
+        base_path = request.extensions.get(BASE_PATH_EXTENSION, self._base_path)
+        path = signed_path(raw_path(request), base_path)
+        request.headers.update(self.sign(request.method, path))
         yield request
 
 

@@ -1,29 +1,34 @@
 """The ``printos`` command: the SDK from a shell.
 
-    printos devices list
-    printos devices provision --model M --serial S [--location L]
-    printos devices status ID [--status S] [--pages-total N] [--ink-level X]
+    printos devices list [--json]
+    printos devices provision --model M --serial S [--location L] [--json]
+    printos devices status ID [--status S] [--pages-total N] [--ink-level X] [--json]
     printos sandbox [--port 0] [...]          serve the local sandbox API
     printos demo                              run the demo against a fresh sandbox
     printos --version                         the SDK's version and its spec's
 
 ``--base-url`` (or ``PRINTOS_BASE_URL``) picks the server; ``PRINTOS_KEY``/``PRINTOS_SECRET``
-sign requests with PrintOS HMAC. ``--json`` prints machine-readable output. Failures print one
-line to stderr and exit non-zero; the code says what kind of failure it was (see EXIT_CODES).
+sign requests with PrintOS HMAC. Without them, requests go only to a local host: sending unsigned
+requests to a remote API (HP's, by default) is refused before anything is sent. ``--json`` and
+the other common options go before or after the subcommand. Failures print one line to stderr
+and exit non-zero; the code says what kind of failure it was (see EXIT_CODES).
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 import anyio
+import httpx
 
+from . import _cli_args as cli_args
 from ._about import VersionAction
-from ._table import device_rows, render_table
+from ._table import device_rows, render_table, utc_text
 from .client import PrintOSClient
 from .errors import (
     APIConnectionError,
@@ -60,71 +65,107 @@ def exit_code(error: PrintOSError) -> int:
     return EXIT_CODES["api error"]
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
+def _common_options(*, top_level: bool) -> cli_args.OneLineParser:
+    """The options every API command takes, accepted before or after the subcommand.
 
+    After the subcommand they have no defaults (SUPPRESS), so they override the top-level values
+    only when given: ``printos --json devices list`` and ``printos devices list --json`` agree.
+    """
 
-def _percentage(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 100, got {text}")
-    return value
+    def default(value: object) -> object:
+        return value if top_level else argparse.SUPPRESS
 
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
-    return value
+    options = cli_args.OneLineParser(add_help=False)
+    options.add_argument(
+        "--base-url",
+        metavar="URL",
+        type=cli_args.utf8_text,
+        default=default(None),
+        help="API base URL, e.g. https://printos.api.hp.com/printbeat "
+        "(default: $PRINTOS_BASE_URL, else HP's production API)",
+    )
+    options.add_argument(
+        "--json",
+        action="store_true",
+        default=default(False),
+        help="print JSON instead of a table or a sentence",
+    )
+    options.add_argument(
+        "--timeout",
+        type=cli_args.positive_seconds,
+        metavar="SECONDS",
+        default=default(30.0),
+        help="seconds one attempt may take, connect to last byte (default 30)",
+    )
+    options.add_argument(
+        "--max-retries",
+        type=cli_args.non_negative_int,
+        metavar="N",
+        default=default(2),
+        help="retries of a transient failure, with backoff (default 2)",
+    )
+    return options
 
 
 def build_parser() -> argparse.ArgumentParser:
     codes = ", ".join(f"{code} {name}" for name, code in EXIT_CODES.items())
-    parser = argparse.ArgumentParser(
+    parser = cli_args.OneLineParser(
         prog="printos",
         description="HP PrintOS Device API from the command line.",
-        epilog=f"Credentials: PRINTOS_KEY and PRINTOS_SECRET. Exit codes: {codes}.",
+        epilog=f"Credentials: PRINTOS_KEY and PRINTOS_SECRET (both, or neither for a local "
+        f"server such as 'printos sandbox'). Exit codes: {codes}.",
+        parents=[_common_options(top_level=True)],
     )
     parser.add_argument("--version", action=VersionAction)
-    parser.add_argument("--base-url", help="API base URL (default: $PRINTOS_BASE_URL or HP's)")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument(
-        "--timeout", type=_positive_float, default=30.0, help="seconds per attempt (default 30)"
-    )
-    parser.add_argument(
-        "--max-retries", type=_non_negative_int, default=2, help="retries on transient failures"
-    )
+    common = [_common_options(top_level=False)]
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    devices = commands.add_parser("devices", help="list, provision and update devices")
+    devices = commands.add_parser(
+        "devices", help="list, provision and update devices", description="Device operations."
+    )
     actions = devices.add_subparsers(dest="action", required=True, metavar="ACTION")
-    actions.add_parser("list", help="list provisioned devices")
-    provision = actions.add_parser("provision", help="register a new device")
-    provision.add_argument("--model", required=True)
-    provision.add_argument("--serial", required=True, help="the device's serial number")
-    provision.add_argument("--location")
-    status = actions.add_parser("status", help="report a device's status and metrics")
-    status.add_argument("device_id", metavar="ID")
-    status.add_argument("--status")
-    status.add_argument("--pages-total", type=_non_negative_int)
-    status.add_argument("--ink-level", type=_percentage, help="percent, 0 to 100")
+    actions.add_parser(
+        "list",
+        parents=common,
+        help="list provisioned devices",
+        description="List provisioned devices (following pages if the server pages).",
+    )
+    provision = actions.add_parser(
+        "provision",
+        parents=common,
+        help="register a new device",
+        description="Register a new device and print what the server recorded.",
+    )
+    provision.add_argument(
+        "--model", required=True, type=cli_args.utf8_text, help="the device's model name"
+    )
+    provision.add_argument(
+        "--serial", required=True, type=cli_args.utf8_text, help="the device's serial number"
+    )
+    provision.add_argument("--location", type=cli_args.utf8_text, help="where the device stands")
+    status = actions.add_parser(
+        "status",
+        parents=common,
+        help="report a device's status and metrics",
+        description="Report a device's status and metrics (at least one of them).",
+    )
+    status.add_argument("device_id", metavar="ID", type=cli_args.utf8_text, help="the device's id")
+    status.add_argument("--status", type=cli_args.utf8_text, help="the new status, e.g. PRINTING")
+    status.add_argument(
+        "--pages-total", type=cli_args.non_negative_int, metavar="N", help="pages printed in total"
+    )
+    status.add_argument(
+        "--ink-level", type=cli_args.percentage, metavar="PERCENT", help="ink left, 0 to 100"
+    )
 
     commands.add_parser(
         "sandbox", help="serve the local sandbox API (see: printos sandbox --help)", add_help=False
     )
-    commands.add_parser("demo", help="run the demo against a fresh local sandbox")
+    commands.add_parser(
+        "demo",
+        help="run the demo against a fresh local sandbox",
+        description="Start a local sandbox with HMAC on and run the SDK demo against it.",
+    )
     return parser
 
 
@@ -132,10 +173,51 @@ def _print_json(value: Any) -> None:
     print(json.dumps(value, indent=2, sort_keys=True))
 
 
-async def _run_devices(args: argparse.Namespace) -> int:
-    async with PrintOSClient(
+def _is_local(host: str) -> bool:
+    """Loopback only: ``localhost`` (and ``*.localhost``, RFC 6761) or a loopback address."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _origin(url: httpx.URL) -> str:
+    port = f":{url.port}" if url.port is not None else ""
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    return f"{url.scheme}://{host}{port}"
+
+
+def _client(args: argparse.Namespace) -> PrintOSClient:
+    """The client the arguments and environment describe; refuses to send unsigned requests to
+    a host that is not local (credentials are missing, and the API would refuse them anyway)."""
+    client = PrintOSClient(
         base_url=args.base_url, timeout=args.timeout, max_retries=args.max_retries
-    ) as client:
+    )
+    if client.auth is None and not _is_local(client.base_url.host):
+        raise InvalidArgumentError(
+            f"no credentials for {_origin(client.base_url)}: set PRINTOS_KEY and PRINTOS_SECRET "
+            "(only a local server, such as 'printos sandbox', is called without them)"
+        )
+    return client
+
+
+def _provisioned(device: Any) -> str:
+    """One line from what the server returned (not from the arguments)."""
+    location = device.additional_properties.get("location")
+    parts = [
+        f"model {device.model!r}",
+        f"serial {device.serial_number!r}",
+        f"location {location!r}" if isinstance(location, str) else None,
+        f"status {device.status!r}" if isinstance(device.status, str) else None,
+        f"registered {utc_text(device.registered_at)}",
+    ]
+    return f"provisioned {device.id}: " + ", ".join(part for part in parts if part)
+
+
+async def _run_devices(args: argparse.Namespace) -> int:
+    async with _client(args) as client:
         if args.action == "list":
             devices = await client.devices.list()
             if args.json:
@@ -150,7 +232,7 @@ async def _run_devices(args: argparse.Namespace) -> int:
             if args.json:
                 _print_json(device.to_dict())
             else:
-                print(f"provisioned {device.id} ({args.model}, serial {args.serial})")
+                print(_provisioned(device))
         else:
             await client.devices.update_status(
                 args.device_id,
@@ -163,6 +245,13 @@ async def _run_devices(args: argparse.Namespace) -> int:
             else:
                 print(f"updated {args.device_id}")
     return 0
+
+
+def _describe(error: PrintOSError) -> str:
+    """The error's message; a connection failure also names where it tried to connect."""
+    if isinstance(error, APIConnectionError):
+        return f"{_origin(error.request.url)}: {error}"
+    return str(error)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -180,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = anyio.run(_run_devices, args)
         return code
     except PrintOSError as error:
-        print(f"printos: error: {error}", file=sys.stderr)
+        cli_args.say("printos", _describe(error))
         return exit_code(error)
     except KeyboardInterrupt:
         return 130

@@ -26,7 +26,7 @@ import httpx
 from . import _generated as gen
 from ._response import RawResponse
 from ._urls import raw_path
-from .auth import PrintOSHmacAuth
+from .auth import BASE_PATH_EXTENSION, ENV_KEY, ENV_SECRET, PrintOSHmacAuth, base_path_of
 from .errors import (
     APIConnectionError,
     APIError,
@@ -70,7 +70,9 @@ class PrintOSClient(gen.APIResources):
     variables.
 
     * ``auth``: any ``httpx.Auth``; ``None`` (the default) means HMAC from the environment when
-      ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` are set, otherwise no authentication.
+      ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` are set, otherwise no authentication (one of the two
+      without the other is an :class:`InvalidArgumentError`). HMAC signs paths relative to
+      ``base_url``, so a service base URL such as ``https://printos.api.hp.com/printbeat`` works.
     * ``timeout``: seconds, the overall limit for one attempt (connect, send, wait, read), or an
       ``httpx.Timeout`` for per-phase limits only.
     * ``max_retries`` / ``retry``: see :class:`RetryPolicy`; per call, ``max_retries=`` overrides.
@@ -101,7 +103,7 @@ class PrintOSClient(gen.APIResources):
     ) -> None:
         env = os.environ if environ is None else environ
         self.base_url = _base_url(base_url if base_url is not None else env.get(ENV_BASE_URL))
-        if auth is None and env.get("PRINTOS_KEY") and env.get("PRINTOS_SECRET"):
+        if auth is None and _credentials_in(env):
             auth = PrintOSHmacAuth(environ=env)
         if auth is not None and not isinstance(auth, httpx.Auth):
             raise InvalidArgumentError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
@@ -141,6 +143,7 @@ class PrintOSClient(gen.APIResources):
         self._sleep: Sleep = sleep or anyio.sleep
         self._rng = rng or random.Random()
         self._base = str(self.base_url).rstrip("/")
+        self._base_path = base_path_of(self.base_url)  # what signed paths are relative to
         self._urls: dict[str, httpx.URL] = {}
 
     @functools.cached_property
@@ -206,7 +209,13 @@ class PrintOSClient(gen.APIResources):
             # Parsing a URL costs more than the rest of building a request: keep recent ones.
             if len(self._urls) >= _URL_CACHE_SIZE:
                 self._urls.clear()
-            url = self._urls[path] = httpx.URL(self._base + path)
+            try:
+                url = httpx.URL(self._base + path)
+            except httpx.InvalidURL as exc:  # a path over httpx's URL length limit, say
+                raise InvalidArgumentError(
+                    f"cannot build a request URL from a {len(path)}-character path: {exc}"
+                ) from None
+            self._urls[path] = url
         return url
 
     async def request(
@@ -342,6 +351,8 @@ class PrintOSClient(gen.APIResources):
             return await self._exchange(request)
 
     async def _exchange(self, request: httpx.Request) -> httpx.Response:
+        # HMAC signs the path relative to the service base URL; tell the auth where that is.
+        request.extensions[BASE_PATH_EXTENSION] = self._base_path
         response = await self._http.send(request, auth=self.auth, stream=True)
         try:
             return await self._read(response)
@@ -421,12 +432,28 @@ def _running_asyncio() -> ModuleType | None:
     return aio
 
 
+def _credentials_in(env: Mapping[str, str]) -> bool:
+    """Whether ``env`` asks for HMAC; one of the two variables without the other is an error."""
+    key, secret = bool(env.get(ENV_KEY)), bool(env.get(ENV_SECRET))
+    if key != secret:
+        present, missing = (ENV_KEY, ENV_SECRET) if key else (ENV_SECRET, ENV_KEY)
+        raise InvalidArgumentError(
+            f"{present} is set but {missing} is not: set both to sign requests, or neither"
+        )
+    return key
+
+
 def _base_url(value: str | httpx.URL | None) -> httpx.URL:
-    url = httpx.URL(value if value is not None else DEFAULT_BASE_URL)
+    try:
+        url = httpx.URL(value if value is not None else DEFAULT_BASE_URL)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InvalidArgumentError(f"base_url is not a valid URL ({exc}): {value!r}") from None
     if url.scheme not in ("http", "https") or not url.host:
         raise InvalidArgumentError(f"base_url must be an absolute http(s) URL, got {str(url)!r}")
     if url.query or url.fragment:
         raise InvalidArgumentError(f"base_url must not have a query or fragment, got {str(url)!r}")
+    if url.port is not None and not 0 < url.port <= 65535:
+        raise InvalidArgumentError(f"base_url has no valid port (1-65535), got {str(url)!r}")
     return url
 
 

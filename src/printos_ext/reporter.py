@@ -4,7 +4,7 @@ Device software tends to produce state changes in bursts (a page counter that ti
 ink level sampled every second). Sending each one would flood the API and, with retries and
 concurrency, could even deliver them out of order. The reporter sits between the two::
 
-    async with StatusReporter(client, interval=5.0) as reporter:
+    async with StatusReporter(client) as reporter:      # at most one update a minute per device
         ...
         reporter.report("dev-1", pages_total=1234)       # never blocks, never awaits
         reporter.report("dev-1", status="PRINTING")
@@ -17,7 +17,9 @@ Rules, per device:
   is what changed since the last delivered update; the API merges it into the device's state.
 * Rate. At most one update starts per ``interval`` seconds (counted from the start of the
   previous one), and never two at once, so updates of one device arrive in the order they were
-  made. Across devices at most ``concurrency`` updates are in flight.
+  made. Across devices at most ``concurrency`` updates are in flight. ``interval`` defaults to
+  60 s because HP's device documentation asks devices not to send status more often than every
+  1-2 minutes; the reporter exists so that reporting more often than that costs nothing.
 * Failures. The client's own retries apply to each update. When it gives up on a transient
   failure (connection error, timeout, 408, 429, 5xx), the reporter keeps that state pending and
   tries again after a backoff (``retry_delay`` doubling up to ``max_retry_delay``, or the
@@ -82,6 +84,9 @@ Sleep = Callable[[float], Awaitable[None]]
 ErrorCallback = Callable[[str, PrintOSError], None]
 
 _NEVER = -math.inf
+
+DEFAULT_INTERVAL = 60.0
+"""HP's device documentation: a device should not send status more often than every 1-2 minutes."""
 
 
 class ReporterError(PrintOSError):
@@ -175,6 +180,9 @@ class StatusReporter:
     * ``device_ids``: if given, the only devices this reporter accepts (any other id is an
       :class:`~printos_ext.errors.InvalidArgumentError`); at most ``max_devices`` of them.
     * ``interval``: minimum seconds between the starts of two updates of one device (0: none).
+      The default, 60 s, follows HP's device documentation: a device should not send status more
+      often than every 1-2 minutes. Report as often as you like; the reporter coalesces. Pass a
+      shorter interval only for a server that allows it (a local sandbox, tests).
     * ``max_devices``: the most devices with an undelivered state at once.
     * ``flush_timeout``: seconds the final flush may take on exit; None waits as long as it takes.
     * ``concurrency``: the most updates in flight at once, across devices.
@@ -191,7 +199,7 @@ class StatusReporter:
         client: PrintOSClient,
         device_ids: Iterable[str] | None = None,
         *,
-        interval: float = 1.0,
+        interval: float = DEFAULT_INTERVAL,
         max_devices: int = 10_000,
         flush_timeout: float | None = 10.0,
         concurrency: int = 10,

@@ -21,10 +21,10 @@ from .fault_injection import FaultInjectionMiddleware, Sleep
 from .faults import Faults
 from .hmac_guard import HmacGuardMiddleware
 from .request_log import RequestLogMiddleware
-from .routes import build_routes
+from .routes import DEFAULT_BODY_TIMEOUT, build_routes
 from .state import SandboxState, utc_now
 
-__all__ = ["DEFAULT_MAX_SKEW", "Sandbox", "create_app"]
+__all__ = ["DEFAULT_BODY_TIMEOUT", "DEFAULT_MAX_SKEW", "Sandbox", "create_app"]
 
 DEFAULT_MAX_SKEW = 300.0
 """Seconds a signed date may differ from the server clock, as on the platform."""
@@ -50,6 +50,7 @@ class Sandbox:
 
     A ``Sandbox`` is itself an ASGI app, so it can go straight into ``httpx.ASGITransport`` or
     uvicorn. Pass ``key`` and ``secret`` to require PrintOS HMAC signatures on every request.
+    ``body_timeout``: seconds a request body may take to arrive in full (408 after that).
     """
 
     def __init__(
@@ -62,11 +63,14 @@ class Sandbox:
         faults: Faults | None = None,
         state: SandboxState | None = None,
         sleep: Sleep = anyio.sleep,
+        body_timeout: float = DEFAULT_BODY_TIMEOUT,
     ) -> None:
         if (key is None) != (secret is None):
             raise ValueError("pass both key and secret to require authentication, or neither")
         if max_skew < 0:
             raise ValueError(f"max_skew must be >= 0 seconds, got {max_skew}")
+        if not body_timeout > 0:
+            raise ValueError(f"body_timeout must be > 0 seconds, got {body_timeout}")
         self.state = SandboxState(clock=clock) if state is None else state
         self.faults = Faults() if faults is None else faults
         self.key = key
@@ -81,7 +85,7 @@ class Sandbox:
                 )
             )
         self.app = Starlette(
-            routes=build_routes(self.state),
+            routes=build_routes(self.state, body_timeout=body_timeout),
             middleware=middleware,
             exception_handlers={ApiError: _api_error, HTTPException: _http_error},
         )
@@ -106,6 +110,7 @@ def create_app(
     faults: Faults | None = None,
     state: SandboxState | None = None,
     sleep: Sleep = anyio.sleep,
+    body_timeout: float = DEFAULT_BODY_TIMEOUT,
 ) -> Starlette:
     """The bare Starlette app; pass your own ``state`` and ``faults`` to keep handles on them
     (they are also reachable as ``app.state.sandbox``)."""
@@ -117,4 +122,5 @@ def create_app(
         faults=faults,
         state=state,
         sleep=sleep,
+        body_timeout=body_timeout,
     ).app

@@ -1,12 +1,22 @@
-"""The sandbox's single error shape, so clients can be tested against one predictable contract.
+"""The sandbox's single error shape: HP's ``smsError`` body, as PrintOS services answer errors.
 
 Every error the sandbox produces, whether from validation, lookup, authentication, routing or an
 injected fault, has the body::
 
-    {"error": {"code": "<snake_case>", "message": "<human readable>", "field": "<path> | null"}}
+    {"smsError": {
+        "statusCode": 404,                    # the HTTP status, repeated
+        "message": "<human readable>",
+        "subCode": "<snake_case>",            # what went wrong, for programs to branch on
+        "developerInfo": "<detail> | null",   # more detail when there is some
+        "moreInfoUrl": null,
+        "serviceName": "printos-device-api-sandbox",
+        "field": "<path> | null"              # sandbox extra: the offending field, if one is
+    }}
 
-``field`` names the offending JSON path (``metrics.inkLevel``) or query parameter (``limit``), and
-is ``null`` when the error is not about one field.
+The first six keys are HP's. ``field`` is the sandbox's own addition: the offending JSON path
+(``metrics.inkLevel``) or query parameter (``limit``), ``null`` when the error is not about one
+field. As on PrintOS, a rejected signature is a 400 whose message is ``Not Authorized``; the
+reason is in ``subCode`` and ``developerInfo``.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ from collections.abc import Mapping
 from starlette.responses import JSONResponse
 
 __all__ = [
+    "SERVICE_NAME",
     "ApiError",
     "DeviceNotFound",
     "DuplicateSerialNumber",
@@ -24,8 +35,14 @@ __all__ = [
 ]
 
 
+SERVICE_NAME = "printos-device-api-sandbox"
+
+
 class ApiError(Exception):
-    """An error that becomes an HTTP response; raised anywhere below the ASGI layers."""
+    """An error that becomes an HTTP response; raised anywhere below the ASGI layers.
+
+    ``code`` becomes ``subCode``, ``developer_info`` ``developerInfo``.
+    """
 
     def __init__(
         self,
@@ -34,6 +51,7 @@ class ApiError(Exception):
         message: str,
         *,
         field: str | None = None,
+        developer_info: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
@@ -41,11 +59,17 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.field = field
+        self.developer_info = developer_info
         self.headers = dict(headers or {})
 
     def response(self) -> JSONResponse:
         return error_response(
-            self.status, self.code, self.message, field=self.field, headers=self.headers
+            self.status,
+            self.code,
+            self.message,
+            field=self.field,
+            developer_info=self.developer_info,
+            headers=self.headers,
         )
 
 
@@ -71,9 +95,26 @@ class DuplicateSerialNumber(ApiError):
         self.existing_id = existing_id
 
 
-def error_body(code: str, message: str, field: str | None = None) -> dict[str, object]:
+def error_body(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    field: str | None = None,
+    developer_info: str | None = None,
+) -> dict[str, object]:
     """The JSON document of an error; kept separate so tests and docs can build the same shape."""
-    return {"error": {"code": code, "message": message, "field": field}}
+    return {
+        "smsError": {
+            "statusCode": status,
+            "message": message,
+            "subCode": code,
+            "developerInfo": developer_info,
+            "moreInfoUrl": None,
+            "serviceName": SERVICE_NAME,
+            "field": field,
+        }
+    }
 
 
 def error_response(
@@ -82,8 +123,8 @@ def error_response(
     message: str,
     *,
     field: str | None = None,
+    developer_info: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
-    return JSONResponse(
-        error_body(code, message, field), status_code=status, headers=dict(headers or {})
-    )
+    body = error_body(status, code, message, field=field, developer_info=developer_info)
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}))

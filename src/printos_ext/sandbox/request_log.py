@@ -1,8 +1,9 @@
 """The outermost layer: gives every response an ``x-request-id`` and records every request.
 
-Sitting outside authentication and fault injection means even a 401, an injected 503 or a dropped
-connection is logged in ``SandboxState`` and, when it has headers, carries a request id. It is
-also the last resort for a bug in the sandbox: a JSON 500 (then re-raised so it stays loud).
+Sitting outside authentication and fault injection means even a rejected signature, an injected
+503 or a dropped connection is logged in ``SandboxState`` and, when it has headers, carries a
+request id. It is also the last resort for a bug in the sandbox: a 500 ``smsError`` (then
+re-raised so it stays loud).
 """
 
 from __future__ import annotations

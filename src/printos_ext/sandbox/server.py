@@ -18,7 +18,7 @@ from types import TracebackType
 import uvicorn
 
 from ..auth import Clock
-from .app import DEFAULT_MAX_SKEW, Sandbox
+from .app import DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_SKEW, Sandbox
 from .fault_injection import ConnectionDropped
 from .faults import Faults
 from .state import SandboxState, utc_now
@@ -184,10 +184,17 @@ def serve_sandbox(
     max_skew: float = DEFAULT_MAX_SKEW,
     faults: Faults | None = None,
     state: SandboxState | None = None,
+    body_timeout: float = DEFAULT_BODY_TIMEOUT,
 ) -> Iterator[SandboxServer]:
     """Serve a new ``Sandbox`` (same keywords) on loopback for the duration of the block."""
     sandbox = Sandbox(
-        key=key, secret=secret, clock=clock, max_skew=max_skew, faults=faults, state=state
+        key=key,
+        secret=secret,
+        clock=clock,
+        max_skew=max_skew,
+        faults=faults,
+        state=state,
+        body_timeout=body_timeout,
     )
     with SandboxServer(sandbox, host=host, port=port) as server:
         yield server

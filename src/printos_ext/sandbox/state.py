@@ -3,6 +3,9 @@
 Tests assert against this object directly (final device state, how many attempts a retry policy
 made), so it is safe to read from the test's thread while the server thread writes: every
 mutation happens under a lock, and readers get snapshots of immutable values.
+
+The request log keeps the most recent ``max_requests`` records (10,000 by default), so a
+sandbox left running for days does not grow without bound; ``requests_seen`` counts them all.
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ import dataclasses
 import datetime as dt
 import random
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Mapping
 from typing import Any
 
 from ..auth import Clock, format_timestamp
 from .errors import DeviceNotFound, DuplicateSerialNumber
 
-__all__ = ["Device", "RequestRecord", "SandboxState", "utc_now"]
+__all__ = ["DEFAULT_MAX_REQUESTS", "Device", "RequestRecord", "SandboxState", "utc_now"]
+
+DEFAULT_MAX_REQUESTS = 10_000
 
 
 def utc_now() -> dt.datetime:
@@ -69,14 +74,23 @@ class RequestRecord:
 
 
 class SandboxState:
-    """Devices by id, in registration order, plus the request log."""
+    """Devices by id, in registration order, plus the log of the last ``max_requests`` requests."""
 
-    def __init__(self, *, clock: Clock = utc_now, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock = utc_now,
+        seed: int | None = None,
+        max_requests: int = DEFAULT_MAX_REQUESTS,
+    ) -> None:
+        if isinstance(max_requests, bool) or not isinstance(max_requests, int) or max_requests < 1:
+            raise ValueError(f"max_requests must be an int >= 1, got {max_requests!r}")
         self.clock = clock
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._devices: dict[str, Device] = {}
-        self._requests: list[RequestRecord] = []
+        self._requests: deque[RequestRecord] = deque(maxlen=max_requests)
+        self._requests_seen = 0
 
     # Devices
 
@@ -160,22 +174,30 @@ class SandboxState:
 
     def record_request(self, record: RequestRecord) -> None:
         with self._lock:
-            self._requests.append(record)
+            self._requests.append(record)  # the oldest falls out once max_requests are kept
+            self._requests_seen += 1
 
     @property
     def requests(self) -> list[RequestRecord]:
-        """A snapshot of every request seen, oldest first."""
+        """A snapshot of the requests kept (the last ``max_requests``), oldest first."""
         with self._lock:
             return list(self._requests)
 
     @property
+    def requests_seen(self) -> int:
+        """Every request recorded since the start (or the last reset), kept or not."""
+        with self._lock:
+            return self._requests_seen
+
+    @property
     def request_counts(self) -> Counter[tuple[str, int | None]]:
-        """How many requests each ``(route, status)`` pair got, e.g. ``("POST /devices", 201)``."""
+        """How many of the kept requests each ``(route, status)`` pair got, e.g.
+        ``("POST /devices", 201)``."""
         with self._lock:
             return Counter((r.route, r.status) for r in self._requests)
 
     def count(self, route: str) -> int:
-        """Requests seen on ``route`` (``"PUT /devices/{deviceId}/status"``), any outcome."""
+        """Kept requests on ``route`` (``"PUT /devices/{deviceId}/status"``), any outcome."""
         with self._lock:
             return sum(1 for r in self._requests if r.route == route)
 
@@ -184,3 +206,4 @@ class SandboxState:
         with self._lock:
             self._devices.clear()
             self._requests.clear()
+            self._requests_seen = 0
