@@ -71,6 +71,21 @@ def _require_text(name: str, value: object) -> str:
     return value
 
 
+def _require_header_text(name: str, value: object) -> str:
+    """Text that goes into a header as it is: visible ASCII only (no space, tab or newline).
+
+    Checked here so a mistyped credential is a clear error now, not a refusal by the HTTP layer
+    later; the message never quotes the value.
+    """
+    text = _require_text(name, value)
+    if not all("!" <= char <= "~" for char in text):
+        raise InvalidArgumentError(
+            f"{name} must be printable ASCII without spaces or control characters "
+            "(it is sent in an HTTP header); the value is not shown"
+        )
+    return text
+
+
 class PrintOSHmacAuth(httpx.Auth):
     """Signs each request with PrintOS HMAC headers.
 
@@ -95,7 +110,7 @@ class PrintOSHmacAuth(httpx.Auth):
             secret = env.get(ENV_SECRET)
             if secret is None:
                 raise InvalidArgumentError(f"no PrintOS secret: pass secret= or set {ENV_SECRET}")
-        self.key = _require_text("key", key)
+        self.key = _require_header_text("key", key)
         if ":" in self.key:
             raise InvalidArgumentError("key must not contain ':' (it separates key and signature)")
         self._secret = _require_text("secret", secret)
@@ -128,7 +143,7 @@ class BearerTokenAuth(httpx.Auth):
     """``Authorization: Bearer <token>``, for gateways that front PrintOS with OAuth tokens."""
 
     def __init__(self, token: str) -> None:
-        self._token = _require_text("token", token)
+        self._token = _require_header_text("token", token)
 
     def __repr__(self) -> str:
         return "BearerTokenAuth(token=<hidden>)"

@@ -83,6 +83,13 @@ class Devices:
                 max_retries=max_retries,
                 timeout=timeout,
             )
+            if parsed is None:  # a success status the spec does not document (204, 202...)
+                raise ResponseValidationError(
+                    response=response,
+                    field="",
+                    reason=f"status {response.status_code} is not the documented 200",
+                    operation="list_devices",
+                )
             body: gen.PrintDeviceList = parsed
             items = body.devices if isinstance(body.devices, list) else []
             return Page(items=items, url=response.request.url, next_url=next_link(response))
