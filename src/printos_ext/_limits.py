@@ -17,6 +17,8 @@ A retry's backoff sleep holds no slot.
 
 from __future__ import annotations
 
+import sys
+
 import anyio
 import httpx
 
@@ -30,7 +32,8 @@ def in_flight_limit(http: httpx.AsyncClient) -> int:
     """The most connections ``http``'s pool opens at once (httpx's own default is 100)."""
     pool = getattr(getattr(http, "_transport", None), "_pool", None)
     size = getattr(pool, "_max_connections", None)
-    if isinstance(size, int) and not isinstance(size, bool) and size > 0:
+    # httpcore stores "no limit" as sys.maxsize.
+    if isinstance(size, int) and not isinstance(size, bool) and 0 < size < sys.maxsize:
         return size
     return DEFAULT_IN_FLIGHT
 
