@@ -56,7 +56,7 @@ def classify(
     method = request.method
     if isinstance(exc, ResponseDecodingError):
         status = exc.status_code
-        if status >= 400:
+        if status is not None and status >= 400:
             retryable = policy.retryable_status(status, method)
         else:
             retryable = policy.may_repeat(method)
@@ -73,7 +73,7 @@ def classify(
     if isinstance(exc, httpx.TransportError):
         return APIConnectionError(request, exc), policy.retryable_exception(exc, method), exc
     if isinstance(exc, httpx.DecodingError):  # only from a transport that decoded for us
-        return APIConnectionError(request, exc), policy.may_repeat(method), exc
+        return ResponseDecodingError(request, str(exc)), policy.may_repeat(method), exc
     if isinstance(exc, UnicodeEncodeError):
         return _not_encodable(request, exc), False, None
     if isinstance(exc, httpx.InvalidURL):

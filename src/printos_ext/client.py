@@ -328,7 +328,7 @@ class PrintOSClient:
         except LimitExceeded:
             raise ResponseTooLargeError(response, limit) from None
         except DecodingFailed as exc:
-            raise ResponseDecodingError(response, str(exc)) from None
+            raise ResponseDecodingError(response.request, str(exc), response) from None
         body = b"".join(chunks)
         headers = response.headers.copy()
         del headers["content-encoding"]

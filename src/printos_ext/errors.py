@@ -144,18 +144,21 @@ class ResponseDecodingError(APIConnectionError):
     Corrupt or truncated compressed data, or an encoding the SDK does not speak. Treated like a
     connection dropped mid-response: retried when the request may be repeated (or when the
     status says the server did not act, 408/429, and 5xx for idempotent requests).
-    ``status_code`` and ``response`` (headers only; the body was not readable) say what came.
+    ``status_code`` and ``response`` (headers only; the body was not readable) say what came;
+    both are None when an in-memory transport decoded (and failed) before handing it over.
     """
 
-    def __init__(self, response: httpx.Response, reason: str) -> None:
+    def __init__(
+        self, request: httpx.Request, reason: str, response: httpx.Response | None = None
+    ) -> None:
+        status = f"response {response.status_code}" if response is not None else "response"
         APIError.__init__(
             self,
-            f"response {response.status_code} from {_describe(response.request)} could not be "
-            f"decoded: {server_text(reason)}",
-            request=response.request,
+            f"{status} from {_describe(request)} could not be decoded: {server_text(reason)}",
+            request=request,
         )
         self.response = response
-        self.status_code = response.status_code
+        self.status_code = response.status_code if response is not None else None
         self.reason = reason
 
 
