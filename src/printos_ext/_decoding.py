@@ -126,7 +126,10 @@ class BoundedDecoder:
     """Decodes a body encoded with ``codings`` (in the order applied), refusing over ``limit``.
 
     ``feed(raw)`` for each received chunk, then ``finish()``; each yields decoded pieces. Raises
-    :class:`LimitExceeded` once more than ``limit`` bytes were received or decoded, and
+    :class:`LimitExceeded` once more than ``limit`` bytes were decoded, or more were received
+    than ``limit`` plus what encoding can add to it (headers, trailers, incompressible blocks:
+    1/16 and 1 kB per layer; this bounds streams that decode to nothing, such as endless empty
+    deflate blocks), and
     :class:`DecodingFailed` for data that does not decode (or an unsupported coding, at once).
     """
 
@@ -141,12 +144,13 @@ class BoundedDecoder:
         # Decoding undoes the last coding applied first.
         self._layers = [_Inflater(coding) for coding in reversed(codings)]
         self._limit = limit
+        self._raw_limit = limit + limit // 16 + 1024 * len(codings)
         self.received = 0
         self.decoded = 0
 
     def feed(self, raw: bytes) -> Iterator[bytes]:
         self.received += len(raw)
-        if self.received > self._limit:
+        if self.received > self._raw_limit:
             raise LimitExceeded
         yield from self._through(raw, 0)
 

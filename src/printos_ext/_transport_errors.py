@@ -91,8 +91,8 @@ def _describe(request: httpx.Request) -> str:
 def _not_encodable(request: httpx.Request, exc: UnicodeEncodeError) -> InvalidArgumentError:
     # Only the codec and the reason: exc.object is the whole value (a key, a token...).
     return InvalidArgumentError(
-        f"{_describe(request)}: a header name or value is not {exc.encoding} "
-        f"({exc.reason}); HTTP header values must be ASCII (the value is not shown)"
+        f"{_describe(request)}: a value cannot be encoded as {exc.encoding} ({exc.reason}); "
+        "HTTP header names and values must be ASCII (the value is not shown)"
     )
 
 
