@@ -37,14 +37,18 @@ async def test_an_empty_page_ends_the_iteration_whatever_its_links() -> None:
 
 @pytest.mark.anyio
 async def test_an_empty_page_after_full_ones_ends_the_iteration() -> None:
+    requested: list[int] = []
+
     def pages(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params.get("page", "0"))
+        requested.append(page)
         devices = [{"id": f"dev-{page}"}] if page < 2 else []
         link = f'</devices?page={page + 1}>; rel="next"'
         return httpx.Response(200, json={"devices": devices}, headers={"Link": link})
 
     async with mock_client(pages) as client:
         assert [d.id async for d in client.devices.iter()] == ["dev-0", "dev-1"]
+    assert requested == [0, 1, 2]
 
 
 @pytest.mark.parametrize(
