@@ -119,11 +119,13 @@ def encoding_errors(method: str, path: str) -> Iterator[None]:
         yield
     except UnicodeEncodeError as exc:
         raise InvalidArgumentError(
-            f"{method} {path}: the request cannot be encoded: {exc.encoding} {exc.reason} "
-            "(the value is not shown)"
+            f"{method} {server_text(path, 200)}: the request cannot be encoded: {exc.encoding} "
+            f"{exc.reason} (the value is not shown)"
         ) from None
     except httpx.InvalidURL as exc:
-        raise InvalidArgumentError(f"{method} {path}: invalid URL: {server_text(exc)}") from exc
+        raise InvalidArgumentError(
+            f"{method} {server_text(path, 200)}: invalid URL: {server_text(exc)}"
+        ) from exc
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         if isinstance(exc, PrintOSError):
             raise

@@ -25,7 +25,6 @@ import httpx
 from . import _generated as gen
 from ._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitExceeded, parse_codings
 from ._limits import slots
-from ._text import server_text
 from ._transport_errors import classify, closed_error, encoding_errors
 from ._urls import raw_path
 from .auth import PrintOSHmacAuth
@@ -179,7 +178,7 @@ class PrintOSClient:
             # Parsing a URL costs more than the rest of building a request: keep recent ones.
             if len(self._urls) >= _URL_CACHE_SIZE:
                 self._urls.clear()
-            with encoding_errors("request", server_text(path, 200)):  # e.g. over 64 KB
+            with encoding_errors("request", path):  # e.g. a URL over 64 KB
                 url = httpx.URL(self._base + path)
             self._urls[path] = url
         return url
