@@ -96,11 +96,6 @@ def test_status_update_is_applied(server: SandboxServer) -> None:
     assert stored.metrics == {"pagesTotal": 5, "inkLevel": 12.5}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs errors.py to map HP's 400 'Not Authorized' to AuthenticationError (issue 12, "
-    "done on another branch); drop this marker when that lands",
-)
 def test_wrong_secret_exits_with_the_auth_code(server: SandboxServer) -> None:
     result = printos("devices", "list", server=server, secret="wrong")
     assert result.returncode == EXIT_CODES["authentication or permission"]

@@ -84,11 +84,6 @@ async def test_percent_encoded_device_id_passes_hmac_verification(server: Sandbo
     assert server.state.devices["bay 3/A%"].status == "IDLE"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs errors.py to map HP's 400 'Not Authorized' to AuthenticationError (issue 12, "
-    "done on another branch); drop this marker when that lands",
-)
 @pytest.mark.anyio
 async def test_wrong_secret_is_an_authentication_error(server: SandboxServer) -> None:
     async with client_for(server, auth=PrintOSHmacAuth(KEY, "not-the-secret")) as client:

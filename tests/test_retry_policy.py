@@ -76,8 +76,7 @@ def test_errors_after_sending_are_not_retried_for_post() -> None:
 
 def test_retry_after_in_seconds() -> None:
     assert parse_retry_after("3") == 3.0
-    assert parse_retry_after(" 1.5 ") == 1.5
-    assert parse_retry_after("-4") == 0.0
+    assert parse_retry_after(" 15 ") == 15.0
 
 
 def test_retry_after_as_an_http_date() -> None:
@@ -89,6 +88,6 @@ def test_retry_after_date_in_the_past_means_now() -> None:
     assert parse_retry_after("Tue, 24 Nov 2026 09:00:00 GMT", now=lambda: NOW) == 0.0
 
 
-@pytest.mark.parametrize("value", [None, "", "soon", "nan"])
+@pytest.mark.parametrize("value", [None, "", "soon", "nan", " 1.5 ", "-4"])
 def test_unreadable_retry_after_is_ignored(value: str | None) -> None:
     assert parse_retry_after(value) is None

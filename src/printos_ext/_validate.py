@@ -21,6 +21,14 @@ def text(name: str, value: object) -> str:
         raise InvalidArgumentError(f"{name} must be a str, {_got(value)}")
     if not value.strip():
         raise InvalidArgumentError(f"{name} must not be empty")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidArgumentError(
+                f"{name} is not valid Unicode text: it has a lone surrogate (U+D800 to U+DFFF), "
+                "which cannot be encoded as UTF-8 to be sent"
+            ) from None
     return value
 
 

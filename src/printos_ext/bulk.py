@@ -9,8 +9,11 @@ request still gets the client's auth, retries and typed errors. What this module
   holds no more than ``concurrency`` tasks however long the batch is).
 * Per-item outcomes: a batch never fails because one item did. Each item gets a
   :class:`BulkResult` (its value or its :class:`~printos_ext.errors.PrintOSError`), in input
-  order. Only errors that are not about one item propagate: a non-iterable batch or a bad
-  ``concurrency`` (raised before anything is sent), cancellation, and bugs.
+  order. An item whose request fails with an exception outside the typed model (a bug in an
+  auth or transport you plugged in, say) gets an :class:`~printos_ext.errors.UnexpectedError`
+  result with that exception as its cause: it does not cancel the other items. Only errors
+  that are not about one item propagate: a non-iterable batch or a bad ``concurrency`` (raised
+  before anything is sent), and cancellation.
 * Validation first: every item is checked (with the same rules as the single-item methods)
   before any request is sent; an invalid item becomes an
   :class:`~printos_ext.errors.InvalidArgumentError` result and is never sent.
@@ -31,7 +34,7 @@ from . import _generated as gen
 from . import _validate as check
 from .client import Timeout
 from .devices import build_provision_request, build_status_update
-from .errors import InvalidArgumentError, PrintOSError
+from .errors import InvalidArgumentError, PrintOSError, UnexpectedError
 
 if TYPE_CHECKING:
     from .devices import Devices
@@ -184,6 +187,9 @@ async def _run_all(
                 value = await call(prepared)
             except PrintOSError as exc:
                 results[index] = BulkResult(input=items[index], error=exc)
+            except Exception as exc:  # one item's bug must not cancel the other workers
+                error = UnexpectedError(f"item {index}", exc)
+                results[index] = BulkResult(input=items[index], error=error)
             else:
                 results[index] = BulkResult(input=items[index], value=value)
 

@@ -24,14 +24,15 @@ import attrs
 import httpx
 
 from . import _generated as gen
+from ._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitExceeded, parse_codings
+from ._limits import slots
 from ._response import RawResponse
+from ._transport_errors import classify, closed_error, encoding_errors
 from ._urls import raw_path
 from .auth import BASE_PATH_EXTENSION, ENV_KEY, ENV_SECRET, PrintOSHmacAuth, base_path_of
 from .errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
     InvalidArgumentError,
+    ResponseDecodingError,
     ResponseTooLargeError,
     status_error,
 )
@@ -119,7 +120,12 @@ class PrintOSClient(gen.APIResources):
         if max_response_bytes <= 0:
             raise InvalidArgumentError("max_response_bytes must be > 0")
         self.max_response_bytes = max_response_bytes
-        self._headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+        self._headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,  # only what _read can decode in bounded memory
+            **(headers or {}),
+        }
         if http_client is not None:
             if transport is not None or event_hooks is not None or verify is not True:
                 raise InvalidArgumentError(
@@ -145,6 +151,7 @@ class PrintOSClient(gen.APIResources):
         self._base = str(self.base_url).rstrip("/")
         self._base_path = base_path_of(self.base_url)  # what signed paths are relative to
         self._urls: dict[str, httpx.URL] = {}
+        self._slots = slots(self._http)  # see _limits: requests in flight <= pool connections
 
     @functools.cached_property
     def devices(self) -> Devices:
@@ -260,18 +267,20 @@ class PrintOSClient(gen.APIResources):
         ``url`` replaces its path (to follow a pagination link), ``params`` add query parameters.
         """
         phases, deadline = self._timeouts if timeout is None else _split_timeout(timeout)
+        method = kwargs["method"].upper()
         query = {**kwargs.get("params", {}), **params} if params else kwargs.get("params")
         headers = {**self._headers, **kwargs.get("headers", {})}
         if extra_headers:
             headers.update(_check_headers("extra_headers", extra_headers))
-        request = self._http.build_request(
-            kwargs["method"].upper(),
-            url if url is not None else self.url_for(kwargs["url"]),
-            params=query if query else None,
-            json=kwargs.get("json"),
-            headers=headers,
-            timeout=phases,
-        )
+        with encoding_errors(method, kwargs["url"]):  # a body or header that cannot be sent
+            request = self._http.build_request(
+                method,
+                url if url is not None else self.url_for(kwargs["url"]),
+                params=query if query else None,
+                json=kwargs.get("json"),
+                headers=headers,
+                timeout=phases,
+            )
         response = await self._send(request, policy=self._policy(max_retries), deadline=deadline)
         return RawResponse(response, operation.parse, operation.name)
 
@@ -286,22 +295,19 @@ class PrintOSClient(gen.APIResources):
         method = request.method
         # Only worth computing when someone reads the debug log (it is on the hot path).
         path = raw_path(request) if logger.isEnabledFor(logging.DEBUG) else ""
+        if self._http.is_closed:
+            raise closed_error()
         attempt = 0
         while True:
             attempt += 1
             delay: float | None = None
             try:
                 response = await self._attempt(request, deadline)
-            except httpx.TimeoutException as exc:
-                error: APIError = APITimeoutError(request, exc)
-                cause: BaseException | None = exc
-                retryable = policy.retryable_exception(exc, method)
-            except TimeoutError as exc:  # our overall deadline
-                error, cause = APITimeoutError(request, exc), exc
-                retryable = policy.may_repeat(method)
-            except httpx.TransportError as exc:
-                error, cause = APIConnectionError(request, exc), exc
-                retryable = policy.retryable_exception(exc, method)
+            except Exception as exc:  # typed in one place: _transport_errors.classify
+                typed = classify(exc, request, policy, client_closed=self._http.is_closed)
+                if typed is None:
+                    raise
+                error, retryable, cause = typed
             else:
                 logger.debug(
                     "%s %s -> %d (attempt %d)", method, path, response.status_code, attempt
@@ -337,23 +343,30 @@ class PrintOSClient(gen.APIResources):
     async def _attempt(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
         """One try: send, read at most max_response_bytes of body, all within the deadline.
 
-        The deadline covers the whole exchange (a server trickling its body byte by byte does not
-        reset it); it raises TimeoutError. On asyncio, ``asyncio.timeout`` does that job at a
-        fraction of the per-request cost of anyio's cancel scope, which other loops (trio) get.
+        First a slot among the requests in flight (see :mod:`printos_ext._limits`): waiting for
+        one is not part of the deadline. The deadline then covers the whole exchange (a server
+        trickling its body byte by byte does not reset it); it raises TimeoutError. On asyncio,
+        ``asyncio.timeout`` does that job at a fraction of the per-request cost of anyio's
+        cancel scope, which other loops (trio) get.
         """
-        if deadline is None:
-            return await self._exchange(request)
-        aio = _running_asyncio()
-        if aio is not None:
-            async with aio.timeout(deadline):
+        async with self._slots:
+            if deadline is None:
                 return await self._exchange(request)
-        with anyio.fail_after(deadline):
-            return await self._exchange(request)
+            aio = _running_asyncio()
+            if aio is not None:
+                async with aio.timeout(deadline):
+                    return await self._exchange(request)
+            with anyio.fail_after(deadline):
+                return await self._exchange(request)
 
     async def _exchange(self, request: httpx.Request) -> httpx.Response:
         # HMAC signs the path relative to the service base URL; tell the auth where that is.
         request.extensions[BASE_PATH_EXTENSION] = self._base_path
-        response = await self._http.send(request, auth=self.auth, stream=True)
+        # Never follow a redirect, whatever the http_client's own setting: following one could
+        # send the credentials to another origin. A 3xx becomes a RedirectError in _send.
+        response = await self._http.send(
+            request, auth=self.auth, stream=True, follow_redirects=False
+        )
         try:
             return await self._read(response)
         finally:
@@ -374,15 +387,21 @@ class PrintOSClient(gen.APIResources):
             response.stream = _LimitedStream(response, limit)
             await response.aread()
             return response
-        # Compressed: the limit is on what it decompresses to (no gzip bombs), so decode here.
-        # The body is then already decoded, and Content-Encoding no longer describes it.
+        # Compressed: decode here, incrementally and bounded (see _decoding), so the limit holds
+        # for what the body decompresses to through every layer, and memory with it. The body is
+        # then decoded, and Content-Encoding no longer describes it.
         chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise ResponseTooLargeError(response, limit)
-            chunks.append(chunk)
+        try:
+            decoder = BoundedDecoder(
+                parse_codings(response.headers.get_list("content-encoding")), limit
+            )
+            async for raw in response.aiter_raw():
+                chunks.extend(decoder.feed(raw))
+            chunks.extend(decoder.finish())
+        except LimitExceeded:
+            raise ResponseTooLargeError(response, limit) from None
+        except DecodingFailed as exc:
+            raise ResponseDecodingError(response.request, str(exc), response) from None
         body = b"".join(chunks)
         headers = response.headers.copy()
         del headers["content-encoding"]

@@ -4,17 +4,21 @@ The paging contract the SDK speaks (the PrintOS spec declares no paging today, s
 contract a paging server is expected to follow, and the one the sandbox implements):
 
 * Request: with a page size, the first request carries ``limit=<page size>&offset=0``.
-* Response: more items are announced by an RFC 8288 header ``Link: <url>; rel="next"``. The SDK
-  requests that URL as given (a relative URL is resolved against the request), and only on the
-  same origin, so credentials never travel to another host.
+* Response: more items are announced by an RFC 8288 header ``Link: <url>; rel="next"``. ``rel``
+  is a space-separated list of relation types, compared case-insensitively, so
+  ``rel="prev next"`` announces a next page too. The SDK requests that URL as given (a relative
+  URL is resolved against the request), and only on the same origin, so credentials never travel
+  to another host. A next link that is not a valid URL is a :class:`PaginationError`.
 * No ``rel="next"`` link means the last page. A server that ignores ``limit``/``offset`` answers
-  everything at once with no link, which is simply one page.
+  everything at once with no link, which is simply one page. An empty page is the last page too,
+  whatever links it carries.
 
 Defences against servers that page badly: an item already yielded on an earlier page (same key,
 as happens when offset paging meets inserts) is not yielded again; a next link already visited, or
 a page that adds no new item, ends the iteration (with a warning in the log) instead of looping
-forever; ``max_pages`` bounds the number of requests. Within one page every item is yielded as
-the server sent it.
+forever. ``max_pages`` bounds the number of requests: a server still announcing a next page after
+that many raises :class:`PaginationError` (nothing is cut short silently; the items of the pages
+fetched have been yielded). Within one page every item is yielded as the server sent it.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Generic, TypeVar
 import attrs
 import httpx
 
+from ._text import server_text
 from .errors import PaginationError
 
 __all__ = ["Page", "next_link", "paginate"]
@@ -46,9 +51,25 @@ class Page(Generic[T]):
 
 
 def next_link(response: httpx.Response) -> httpx.URL | None:
-    """The absolute URL of ``Link: <...>; rel="next"``, or None."""
-    target = response.links.get("next", {}).get("url")
-    return response.request.url.join(target) if target else None
+    """The absolute URL of the first ``Link`` whose ``rel`` list contains ``next``, or None.
+
+    Raises :class:`PaginationError` when that link is not a valid URL.
+    """
+    if "link" not in response.headers:
+        return None
+    for link in response.links.values():
+        rel = next((value for key, value in link.items() if key.lower() == "rel"), "")
+        relations = rel.lower().split()
+        if "next" not in relations:
+            continue
+        target = link.get("url", "")
+        try:
+            return response.request.url.join(target)
+        except httpx.InvalidURL as exc:
+            raise PaginationError(
+                f"the next link is not a valid URL ({server_text(exc)}): {server_text(target)}"
+            ) from exc
+    return None
 
 
 def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
@@ -100,9 +121,13 @@ async def paginate(
         url = page.next_url
         if url is None:
             return
+        if not page.items:
+            logger.debug("pagination: page %d is empty; stopping", page_number)
+            return
         if not _same_origin(url, origin):
             raise PaginationError(
-                f"refusing to follow a next link to another origin: {url.scheme}://{url.host}"
+                "refusing to follow a next link to another origin: "
+                f"{server_text(url.scheme)}://{server_text(url.host)}"
             )
         if str(url) in visited:
             logger.warning("pagination: next link %s was already fetched; stopping", url.path)
@@ -110,4 +135,6 @@ async def paginate(
         if page_number > 1 and page.items and fresh == 0:
             logger.warning("pagination: page %d added no new items; stopping", page_number)
             return
-    logger.warning("pagination: stopped after max_pages=%d pages", max_pages)
+    raise PaginationError(
+        f"stopped after max_pages={max_pages} pages: the server still announces a next page"
+    )

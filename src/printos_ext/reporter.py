@@ -26,7 +26,10 @@ Rules, per device:
   server's ``Retry-After`` if longer), merged with anything reported since: a newer value wins,
   an older one still not delivered is kept. Other failures (404 unknown device, 422...) would
   fail again the same way: the update is dropped, counted in ``stats.failed``, kept as
-  ``reporter.errors[device_id]``, logged, and passed to ``on_error(device_id, error)``.
+  ``reporter.errors[device_id]``, logged, and passed to ``on_error(device_id, error)``. So is an
+  exception outside the SDK's typed model (a bug in an auth or transport you plugged in), as an
+  :class:`~printos_ext.errors.UnexpectedError` with that exception as its cause: one device's
+  failure never stops the reporter or the other devices' updates.
 * Bounded memory. At most ``max_devices`` devices can have an undelivered state; a report that
   would add one more raises :class:`ReporterFullError` instead of growing or dropping anything.
   A report for a device already waiting always succeeds (it is merged).
@@ -62,7 +65,13 @@ import attrs
 from . import _validate as check
 from .client import Timeout
 from .devices import build_status_update
-from .errors import APIConnectionError, APIStatusError, InvalidArgumentError, PrintOSError
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    InvalidArgumentError,
+    PrintOSError,
+    UnexpectedError,
+)
 from .retries import RetryPolicy, parse_retry_after
 
 if TYPE_CHECKING:
@@ -439,6 +448,8 @@ class StatusReporter:
             )
         except PrintOSError as exc:
             error = exc
+        except Exception as exc:  # not typed: keep it to this device, never end the task group
+            error = UnexpectedError(f"status update of {device_id!r}", exc)
         self._active -= 1
         device.in_flight = None
         dropped = False

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections.abc import Callable
 
 import attrs
@@ -23,7 +24,7 @@ import httpx
 
 from .errors import InvalidArgumentError
 
-__all__ = ["RetryPolicy", "parse_retry_after"]
+__all__ = ["RetryPolicy", "parse_http_date", "parse_retry_after"]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 ALWAYS_RETRIED_STATUSES = frozenset({408, 429})
@@ -88,31 +89,73 @@ class RetryPolicy:
         return self.retry_non_idempotent or method.upper() in IDEMPOTENT_METHODS
 
 
+_DAYS = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_LONG_DAYS = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH = f"(?P<month>{'|'.join(_MONTHS)})"
+_TIME = "(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
+_DELAY_SECONDS = re.compile("[0-9]+")
+# The three forms of RFC 9110 section 5.6.7, exactly (names are case-sensitive there).
+_IMF_FIXDATE = re.compile(f"{_DAYS}, (?P<day>[0-9]{{2}}) {_MONTH} (?P<year>[0-9]{{4}}) {_TIME} GMT")
+_RFC850_DATE = re.compile(
+    f"{_LONG_DAYS}, (?P<day>[0-9]{{2}})-{_MONTH}-(?P<year>[0-9]{{2}}) {_TIME} GMT"
+)
+_ASCTIME_DATE = re.compile(
+    f"{_DAYS} {_MONTH} (?P<day>[0-9]{{2}}| [0-9]) {_TIME} (?P<year>[0-9]{{4}})"
+)
+
+
+def parse_http_date(text: str, *, now: dt.datetime | None = None) -> dt.datetime | None:
+    """An RFC 9110 HTTP-date (IMF-fixdate, rfc850-date or asctime-date) as an aware UTC datetime.
+
+    Strict: anything else, or a date that does not exist, is None. A two-digit rfc850 year that
+    would be more than 50 years ahead of ``now`` is the most recent past year with those digits,
+    as RFC 9110 requires. A leap second (``:60``) reads as ``:59``.
+    """
+    for pattern in (_IMF_FIXDATE, _RFC850_DATE, _ASCTIME_DATE):
+        match = pattern.fullmatch(text)
+        if match is not None:
+            break
+    else:
+        return None
+    year = int(match["year"])
+    if pattern is _RFC850_DATE:
+        current = (now or dt.datetime.now(dt.UTC)).year
+        year += current - current % 100
+        if year > current + 50:
+            year -= 100
+    try:
+        return dt.datetime(
+            year,
+            _MONTHS.index(match["month"]) + 1,
+            int(match["day"]),
+            int(match["hour"]),
+            int(match["minute"]),
+            min(int(match["second"]), 59),
+            tzinfo=dt.UTC,
+        )
+    except ValueError:  # 31 Feb, 25:00...
+        return None
+
+
 def parse_retry_after(
     value: str | None, *, now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
 ) -> float | None:
     """Seconds to wait from a ``Retry-After`` header: delay-seconds or an HTTP-date.
 
-    Returns None when the header is absent or unreadable (the caller then uses its own backoff);
-    a date in the past means "now" (0 seconds).
+    Only what RFC 9110 allows is read: delay-seconds (ASCII digits and nothing else, so not
+    ``1.5``, ``-4``, ``3_0`` or non-ASCII digits) and the three HTTP-date forms (see
+    :func:`parse_http_date`), with surrounding spaces or tabs. Anything else returns None, as
+    does an absent header (the caller then uses its own backoff); a date in the past means
+    "now" (0 seconds). A delay too long to represent is ``inf`` (longer than any limit).
     """
     if value is None:
         return None
-    text = value.strip()
-    if not text:
+    text = value.strip(" \t")
+    if _DELAY_SECONDS.fullmatch(text):
+        return float(text)
+    current = now()
+    when = parse_http_date(text, now=current)
+    if when is None:
         return None
-    try:
-        seconds = float(text)
-    except ValueError:
-        pass
-    else:
-        return max(0.0, seconds) if seconds == seconds else None  # NaN is unreadable
-    from dateutil.parser import parse as parse_http_date  # slow to import; rarely needed
-
-    try:
-        when = parse_http_date(text)
-    except (ValueError, OverflowError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)  # HTTP-dates are GMT by definition
-    return max(0.0, (when - now()).total_seconds())
+    return max(0.0, (when - current).total_seconds())

@@ -1,0 +1,135 @@
+"""The one place where what httpx, httpcore, h11 or Python raise while sending becomes typed.
+
+Every exception that escapes an attempt goes through :func:`classify`, which returns the
+:class:`~printos_ext.errors.PrintOSError` to raise, whether the failure may be retried, and the
+cause to chain. Nothing else in the SDK catches transport-level exceptions, so a new kind of
+failure is handled (or deliberately not) here and only here.
+
+Messages never quote a rejected header value: h11 puts the value it refuses into its message
+(a bearer token with a newline, a signature), so for those errors neither the message nor the
+exception chain carries the original text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+from ._text import server_text
+from ._urls import raw_path
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    InvalidArgumentError,
+    PrintOSError,
+    ResponseDecodingError,
+)
+from .retries import RetryPolicy
+
+__all__ = ["Classified", "classify", "encoding_errors"]
+
+Classified = tuple[PrintOSError, bool, BaseException | None]
+"""(error to raise, retryable, cause to chain: None means "from None")."""
+
+
+class _Withheld(APIConnectionError):
+    """An APIConnectionError whose cause's text is not shown (it may hold a header value)."""
+
+    def __init__(self, request: httpx.Request, cause: BaseException, what: str) -> None:
+        super().__init__(request)
+        self.message = f"{self.message}: {type(cause).__name__}: {what}"
+        self.args = (self.message,)
+
+
+def classify(
+    exc: BaseException, request: httpx.Request, policy: RetryPolicy, *, client_closed: bool
+) -> Classified | None:
+    """The typed error for ``exc``, raised while sending ``request``; None: not ours to type.
+
+    None is returned for a :class:`PrintOSError` already typed (other than a decoding failure,
+    whose retry decision is made here) and for exceptions that are not about the exchange (a
+    bug in an auth or hook someone plugged in propagates as itself).
+    """
+    method = request.method
+    if isinstance(exc, ResponseDecodingError):
+        status = exc.status_code
+        if status is not None and status >= 400:
+            retryable = policy.retryable_status(status, method)
+        else:
+            retryable = policy.may_repeat(method)
+        return exc, retryable, exc.__cause__
+    if isinstance(exc, PrintOSError):
+        return None
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request, exc), policy.retryable_exception(exc, method), exc
+    if isinstance(exc, TimeoutError):  # the client's overall per-attempt deadline
+        return APITimeoutError(request, exc), policy.may_repeat(method), exc
+    if isinstance(exc, httpx.LocalProtocolError):
+        what = "the request is not valid HTTP (a header name or value is refused; not shown)"
+        return _Withheld(request, exc, what), False, None
+    if isinstance(exc, httpx.TransportError):
+        return APIConnectionError(request, exc), policy.retryable_exception(exc, method), exc
+    if isinstance(exc, httpx.DecodingError):  # only from a transport that decoded for us
+        return ResponseDecodingError(request, str(exc)), policy.may_repeat(method), exc
+    if isinstance(exc, UnicodeEncodeError):
+        return _not_encodable(request, exc), False, None
+    if isinstance(exc, httpx.InvalidURL):
+        error = InvalidArgumentError(f"{_describe(request)}: invalid URL: {server_text(exc)}")
+        return error, False, exc
+    if isinstance(exc, RuntimeError) and client_closed:
+        return _closed(), False, None
+    return None
+
+
+def _describe(request: httpx.Request) -> str:
+    return f"{request.method} {raw_path(request)}"
+
+
+def _not_encodable(request: httpx.Request, exc: UnicodeEncodeError) -> InvalidArgumentError:
+    # Only the codec and the reason: exc.object is the whole value (a key, a token...).
+    return InvalidArgumentError(
+        f"{_describe(request)}: a value cannot be encoded as {exc.encoding} ({exc.reason}); "
+        "HTTP header names and values must be ASCII (the value is not shown)"
+    )
+
+
+def _closed() -> ClientClosedError:
+    return ClientClosedError(
+        "the client is closed: create a new PrintOSClient (or use it inside 'async with')"
+    )
+
+
+def closed_error() -> ClientClosedError:
+    """The error for a request on a closed client, raised before anything is built."""
+    return _closed()
+
+
+@contextmanager
+def encoding_errors(method: str, path: str) -> Iterator[None]:
+    """Turn a request that cannot be encoded (body or headers) into InvalidArgumentError.
+
+    ``json.dumps`` refuses a lone surrogate when encoding to UTF-8 and an int of more digits
+    than ``sys.get_int_max_str_digits()``; httpx refuses a non-ASCII header value and an
+    over-long URL. Each is a property of the caller's input, so each is bad input.
+    """
+    try:
+        yield
+    except UnicodeEncodeError as exc:
+        raise InvalidArgumentError(
+            f"{method} {server_text(path, 200)}: the request cannot be encoded: {exc.encoding} "
+            f"{exc.reason} (the value is not shown)"
+        ) from None
+    except httpx.InvalidURL as exc:
+        raise InvalidArgumentError(
+            f"{method} {server_text(path, 200)}: invalid URL: {server_text(exc)}"
+        ) from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        if isinstance(exc, PrintOSError):
+            raise
+        raise InvalidArgumentError(
+            f"{method} {server_text(path, 200)}: the request body cannot be encoded as JSON: "
+            f"{type(exc).__name__}: {server_text(exc, 200)}"
+        ) from exc
