@@ -409,3 +409,23 @@ def test_half_of_the_credentials_is_a_configuration_error(
     line = one_line_error(printos("devices", "list", env=env, base_url=sandbox.url))
     assert line == f"printos: error: {message}: set both to sign requests, or neither"
     assert sandbox.state.requests == []  # nothing was sent unsigned
+
+
+def test_a_reader_closing_the_pipe_ends_quietly(sandbox: SandboxServer) -> None:
+    """`printos devices list --json | head -1`: no BrokenPipeError traceback."""
+    for n in range(1000):  # well over a pipe's 64 KiB buffer, so the CLI is still writing
+        sandbox.state.provision(model="M", serial_number=f"SN-{n}", device_id=f"dev-{n}")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
+    env["PRINTOS_BASE_URL"] = sandbox.url
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "printos_ext.cli", "devices", "list", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert cli.stdout is not None
+    assert cli.stdout.read(1) == b"["
+    cli.stdout.close()  # the reader goes away after one byte
+    _, err = cli.communicate(timeout=30)
+    assert b"Traceback" not in err
+    assert cli.returncode == 141
