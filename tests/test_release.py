@@ -18,13 +18,14 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 import printos_api_client
 import printos_ext
 from printos_ext.client import USER_AGENT
+
+from scriptload import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
@@ -35,18 +36,8 @@ EPOCH = "1795694400"  # 2026-11-26T12:00:00Z
 DATE = "2026-11-26"
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    module = sys.modules.setdefault(name, module)  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-spec_diff = _load("spec_diff")  # release.py imports it by name
-release = _load("release")
+spec_diff = load_script("spec_diff")  # release.py imports it by name
+release = load_script("release")
 
 IDENTITY = release.SpecIdentity("HP PrintOS Device API", "1.1.0", "ab" * 32, "openapi/spec.yml")
 ADDED = spec_diff.Change(

@@ -27,6 +27,8 @@ from printos_ext import (
 )
 from printos_ext.models import DeviceProvisionRequest, DeviceStatusUpdate
 
+from scriptload import load_script
+
 BASE = "https://printos.api.hp.com"
 DEVICE = {"id": "dev-1", "model": "HP Indigo 7K", "serialNumber": "SN-1"}
 TEMPLATES = Path(__file__).resolve().parent.parent / "openapi" / "templates"
@@ -344,23 +346,9 @@ def test_method_name_is_the_operation_id_without_the_tag_words(
 def test_the_change_report_names_methods_as_the_templates_do(
     tag: str, operation_id: str, siblings: list[str]
 ) -> None:
-    spec_diff = _spec_diff()
+    spec_diff = load_script("spec_diff")
     expected = spec_diff.method_name(tag, operation_id, [operation_id, *siblings])
     assert _method_name(tag, operation_id, siblings) == expected
-
-
-def _spec_diff() -> Any:
-    import importlib.util
-    import sys
-
-    path = TEMPLATES.parent.parent / "scripts" / "spec_diff.py"
-    spec = importlib.util.spec_from_file_location("spec_diff", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("spec_diff", module)  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_every_generated_model_is_importable_from_printos_ext_models() -> None:

@@ -9,16 +9,16 @@ whether the model is built by the caller (request) or decoded by the SDK (respon
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+
+from scriptload import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
@@ -26,17 +26,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "specs"
 SCRIPT = ROOT / "scripts" / "spec_diff.py"
 
 
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("spec_diff", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("spec_diff", module)  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-spec_diff = _load_script()
+spec_diff = load_script("spec_diff")
 BASE: dict[str, Any] = spec_diff.load_spec(SPEC)
 
 
