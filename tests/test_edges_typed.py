@@ -146,11 +146,18 @@ async def test_a_non_ascii_header_value_from_a_custom_auth_is_typed_and_not_show
 
 @pytest.mark.anyio
 async def test_a_non_ascii_header_of_your_own_is_an_invalid_argument() -> None:
-    async with mock_client(
-        lambda r: httpx.Response(200), headers={"X-Site": "M\u00fcnchen"}
-    ) as client:
+    with pytest.raises(InvalidArgumentError, match="ascii") as info:
+        mock_client(lambda r: httpx.Response(200), headers={"X-Site": "M\u00fcnchen"})
+    assert "M\u00fcnchen" not in str(info.value)
+
+
+@pytest.mark.anyio
+async def test_a_non_ascii_header_for_one_call_is_an_invalid_argument() -> None:
+    async with mock_client(lambda r: httpx.Response(200)) as client:
         with pytest.raises(InvalidArgumentError, match="ascii"):
-            await client.devices.list()
+            await client.devices.list(extra_headers={"X-Site": "M\u00fcnchen"})
+        with pytest.raises(InvalidArgumentError, match="ascii"):
+            await client.with_options(headers={"X-Site": "M\u00fcnchen"}).devices.list()
 
 
 @pytest.mark.anyio

@@ -27,7 +27,7 @@ from . import _generated as gen
 from ._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitExceeded, parse_codings
 from ._limits import slots
 from ._response import RawResponse
-from ._transport_errors import classify, closed_error, encoding_errors
+from ._transport_errors import UNENCODABLE, classify, closed_error, encoding_error
 from ._urls import raw_path
 from .auth import BASE_PATH_EXTENSION, ENV_KEY, ENV_SECRET, PrintOSHmacAuth, base_path_of
 from .errors import (
@@ -120,12 +120,15 @@ class PrintOSClient(gen.APIResources):
         if max_response_bytes <= 0:
             raise InvalidArgumentError("max_response_bytes must be > 0")
         self.max_response_bytes = max_response_bytes
-        self._headers = {
+        defaults = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
             "Accept-Encoding": ACCEPT_ENCODING,  # only what _read can decode in bounded memory
-            **(headers or {}),
+            **_check_headers("headers", headers or {}),
         }
+        # Headers for every request: on a client we own they are its own defaults (httpx merges
+        # those cheaply); a client passed in keeps its defaults and gets ours on each request.
+        self._headers: dict[str, str] = {}
         if http_client is not None:
             if transport is not None or event_hooks is not None or verify is not True:
                 raise InvalidArgumentError(
@@ -138,13 +141,23 @@ class PrintOSClient(gen.APIResources):
                 )
             self._http = http_client
             self._owns_http = False
+            self._headers = defaults
         else:
-            self._http = httpx.AsyncClient(
-                transport=transport,
-                event_hooks={k: list(v) for k, v in event_hooks.items()} if event_hooks else None,
-                verify=verify,
-                timeout=self._timeouts[0],
-            )
+            try:
+                self._http = httpx.AsyncClient(
+                    headers=defaults,
+                    transport=transport,
+                    event_hooks={k: list(v) for k, v in event_hooks.items()}
+                    if event_hooks
+                    else None,
+                    verify=verify,
+                    timeout=self._timeouts[0],
+                )
+            except UnicodeEncodeError as exc:  # the value may be a credential: never shown
+                raise InvalidArgumentError(
+                    f"headers: a header value cannot be sent: {exc.encoding} {exc.reason} "
+                    "(the value is not shown)"
+                ) from None
             self._owns_http = True
         self._sleep: Sleep = sleep or anyio.sleep
         self._rng = rng or random.Random()
@@ -272,15 +285,17 @@ class PrintOSClient(gen.APIResources):
         headers = {**self._headers, **kwargs.get("headers", {})}
         if extra_headers:
             headers.update(_check_headers("extra_headers", extra_headers))
-        with encoding_errors(method, kwargs["url"]):  # a body or header that cannot be sent
+        try:
             request = self._http.build_request(
                 method,
                 url if url is not None else self.url_for(kwargs["url"]),
                 params=query if query else None,
                 json=kwargs.get("json"),
-                headers=headers,
+                headers=headers if headers else None,
                 timeout=phases,
             )
+        except UNENCODABLE as exc:  # a body or header that cannot be sent
+            raise encoding_error(method, kwargs["url"], exc) or exc from exc
         response = await self._send(request, policy=self._policy(max_retries), deadline=deadline)
         return RawResponse(response, operation.parse, operation.name)
 
