@@ -429,3 +429,19 @@ def test_a_reader_closing_the_pipe_ends_quietly(sandbox: SandboxServer) -> None:
     _, err = cli.communicate(timeout=30)
     assert b"Traceback" not in err
     assert cli.returncode == 141
+
+
+def test_provision_output_escapes_what_the_server_returned(
+    fixed_api: tuple[str, dict[str, tuple[int, Any]]],
+) -> None:
+    url, answers = fixed_api
+    answers["POST /devices"] = (
+        201,
+        {"id": "dev-1\x1b[2J", "model": "M\nprovisioned dev-fake", "serialNumber": "S" * 5000},
+    )
+    result = printos("devices", "provision", "--model", "M", "--serial", "S", base_url=url)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert result.stdout.count("\n") == 1  # one line, whatever the server said
+    assert result.stdout.startswith("provisioned dev-1\\x1b[2J: model 'M\\nprovisioned dev-fake'")
+    assert len(result.stdout) < 1000

@@ -7,15 +7,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ._generated import PrintDevice
+from ._text import server_text
 
 __all__ = ["device_rows", "render_table", "utc_text"]
-
-
-def _printable(text: str) -> str:
-    """Control characters escaped: a cell is one line, and a server cannot drive the terminal."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def utc_text(moment: Any) -> str:
@@ -33,7 +27,7 @@ def _text(value: Any) -> str:
         return "-"
     if isinstance(value, float):
         return f"{value:g}"
-    return _printable(str(value))
+    return server_text(value)
 
 
 def device_rows(devices: Iterable[PrintDevice]) -> list[list[str]]:

@@ -30,6 +30,7 @@ import httpx
 from . import _cli_args as cli_args
 from ._about import VersionAction
 from ._table import device_rows, render_table, utc_text
+from ._text import server_text
 from .client import PrintOSClient
 from .errors import (
     APIConnectionError,
@@ -208,13 +209,14 @@ def _provisioned(device: Any) -> str:
     """One line from what the server returned (not from the arguments)."""
     location = device.additional_properties.get("location")
     parts = [
-        f"model {device.model!r}",
-        f"serial {device.serial_number!r}",
-        f"location {location!r}" if isinstance(location, str) else None,
-        f"status {device.status!r}" if isinstance(device.status, str) else None,
+        f"model '{server_text(device.model)}'",
+        f"serial '{server_text(device.serial_number)}'",
+        f"location '{server_text(location)}'" if isinstance(location, str) else None,
+        f"status '{server_text(device.status)}'" if isinstance(device.status, str) else None,
         f"registered {utc_text(device.registered_at)}",
     ]
-    return f"provisioned {device.id}: " + ", ".join(part for part in parts if part)
+    # All of it is the server's text: escaped and bounded, one line whatever it sent.
+    return f"provisioned {server_text(device.id)}: " + ", ".join(part for part in parts if part)
 
 
 async def _run_devices(args: argparse.Namespace) -> int:
@@ -244,7 +246,7 @@ async def _run_devices(args: argparse.Namespace) -> int:
             if args.json:
                 _print_json({"deviceId": args.device_id, "updated": True})
             else:
-                print(f"updated {args.device_id}")
+                print(f"updated {server_text(args.device_id)}")
     return 0
 
 
