@@ -376,3 +376,15 @@ async def test_provision_many_reports_an_answer_without_id_as_that_items_error(
     assert isinstance(results[1].error, ResponseValidationError)
     assert results[1].error.field == "id"
     assert [r.value.id for r in results if r.value] == ["dev-1"]
+
+
+@pytest.mark.anyio
+async def test_a_lone_surrogate_in_a_path_parameter_is_an_invalid_argument(
+    mock: respx.MockRouter, client: PrintOSClient
+) -> None:
+    route = mock.route().respond(200)
+
+    with pytest.raises(InvalidArgumentError, match="device_id is not valid Unicode text"):
+        await GeneratedDevices(client).update_status("dev-\ud800", status="IDLE")
+
+    assert not route.called

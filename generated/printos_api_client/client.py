@@ -385,12 +385,17 @@ def path_segment(name: str, value: object) -> str:
     never move a request to another endpoint. An empty value would leave an empty segment, so it is refused.
 
     Raises:
-        errors.ArgumentError: ``value`` is empty.
+        errors.ArgumentError: ``value`` is empty, or not valid Unicode text.
     """
     text = str(value)
     if not text:
         raise ArgumentError(f"{name} must not be empty")
-    segment = quote(text, safe="")
+    try:
+        segment = quote(text, safe="")
+    except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form
+        raise ArgumentError(
+            f"{name} is not valid Unicode text (it has a lone surrogate)"
+        ) from None
     if segment == "." or segment == "..":
         return segment.replace(".", "%2E")
     return segment

@@ -256,6 +256,8 @@ class PrintOSClient(gen.APIResources):
             kwargs = build()
         except gen.ArgumentError as exc:
             raise InvalidArgumentError(f"{operation.name}: {exc}") from exc
+        except UNENCODABLE as exc:  # a model's to_dict() on values it cannot hold
+            raise encoding_error(operation.method, operation.path, exc) or exc from exc
         return await self.send_operation(
             operation,
             kwargs,
