@@ -445,3 +445,23 @@ def test_provision_output_escapes_what_the_server_returned(
     assert result.stdout.count("\n") == 1  # one line, whatever the server said
     assert result.stdout.startswith("provisioned dev-1\\x1b[2J: model 'M\\nprovisioned dev-fake'")
     assert len(result.stdout) < 1000
+
+
+def test_the_demo_piped_into_a_reader_that_leaves_ends_quietly() -> None:
+    """`printos demo | head`: its status lines come from a task group; no traceback either."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
+    env["PYTHONUNBUFFERED"] = "1"  # every print is a write: the first one after the close fails
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "printos_ext.cli", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert cli.stdout is not None
+    assert cli.stdout.readline().startswith(b"Sandbox at http://127.0.0.1:")
+    while not cli.stdout.readline().startswith(b"Sending status updates"):
+        pass  # the next lines are printed by the demo's tasks
+    cli.stdout.close()
+    _, err = cli.communicate(timeout=60)
+    assert b"Traceback" not in err
+    assert cli.returncode == 141

@@ -276,10 +276,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_code(error)
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `printos devices list --json | head`: the reader has gone
-        # Point stdout at devnull so the interpreter's final flush does not fail again.
+    except (BrokenPipeError, BaseExceptionGroup) as exc:
+        if not _reader_gone(exc):
+            raise
+        # `printos devices list --json | head`: the reader has gone. Point stdout at devnull so
+        # the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # what a shell reports for SIGPIPE
+
+
+def _reader_gone(exc: BaseException) -> bool:
+    """A closed stdout pipe, raised directly or from tasks (the demo prints from a task group)."""
+    if isinstance(exc, BaseExceptionGroup):
+        return exc.split(BrokenPipeError)[1] is None
+    return isinstance(exc, BrokenPipeError)
 
 
 __all__ = ["EXIT_CODES", "build_parser", "main"]
