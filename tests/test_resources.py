@@ -388,3 +388,16 @@ async def test_a_lone_surrogate_in_a_path_parameter_is_an_invalid_argument(
         await GeneratedDevices(client).update_status("dev-\ud800", status="IDLE")
 
     assert not route.called
+
+
+@pytest.mark.anyio
+async def test_an_id_too_long_for_a_url_is_an_invalid_argument_that_is_not_its_own_cause(
+    mock: respx.MockRouter, client: PrintOSClient
+) -> None:
+    route = mock.route().respond(200)
+
+    with pytest.raises(InvalidArgumentError, match="70016-character path") as caught:
+        await client.devices.update_status("x" * 70_000, status="IDLE")
+
+    assert caught.value.__cause__ is not caught.value
+    assert not route.called

@@ -115,17 +115,29 @@ UNENCODABLE = (
 """What building a request raises when the caller's input cannot be encoded; see encoding_error."""
 
 
-def encoding_error(method: str, path: str, exc: BaseException) -> InvalidArgumentError | None:
-    """The InvalidArgumentError for a request that cannot be encoded (body or headers), or None.
+def encoding_error(method: str, path: str, exc: BaseException) -> InvalidArgumentError:
+    """The InvalidArgumentError for a request that cannot be encoded (body or headers).
 
     ``json.dumps`` refuses a lone surrogate when encoding to UTF-8 and an int of more digits
     than ``sys.get_int_max_str_digits()``; httpx refuses a non-ASCII header value and an
     over-long URL. Each is a property of the caller's input, so each is bad input. Use it as
-    ``except UNENCODABLE as exc: raise encoding_error(...) or exc`` around building a request
-    (a plain ``except``: this is on every request's path, where a context manager costs more).
+    ``except UNENCODABLE as exc: raise encoding_error(...) from exc`` around building a request
+    (a plain ``except``: this is on every request's path, where a context manager costs more),
+    with nothing inside the ``try`` that raises a PrintOSError of its own.
     """
-    if isinstance(exc, PrintOSError):
-        return None
+    if isinstance(exc, UnicodeEncodeError):
+        return InvalidArgumentError(
+            f"{method} {server_text(path, 200)}: the request cannot be encoded: {exc.encoding} "
+            f"{exc.reason} (the value is not shown)"
+        )
+    if isinstance(exc, httpx.InvalidURL):
+        return InvalidArgumentError(
+            f"{method} {server_text(path, 200)}: invalid URL: {server_text(exc)}"
+        )
+    return InvalidArgumentError(
+        f"{method} {server_text(path, 200)}: the request body cannot be encoded as JSON: "
+        f"{type(exc).__name__}: {server_text(exc, 200)}"
+    )
     if isinstance(exc, UnicodeEncodeError):
         return InvalidArgumentError(
             f"{method} {server_text(path, 200)}: the request cannot be encoded: {exc.encoding} "

@@ -257,7 +257,7 @@ class PrintOSClient(gen.APIResources):
         except gen.ArgumentError as exc:
             raise InvalidArgumentError(f"{operation.name}: {exc}") from exc
         except UNENCODABLE as exc:  # a model's to_dict() on values it cannot hold
-            raise encoding_error(operation.method, operation.path, exc) or exc from exc
+            raise encoding_error(operation.method, operation.path, exc) from exc
         return await self.send_operation(
             operation,
             kwargs,
@@ -287,17 +287,19 @@ class PrintOSClient(gen.APIResources):
         headers = {**self._headers, **kwargs.get("headers", {})}
         if extra_headers:
             headers.update(_check_headers("extra_headers", extra_headers))
+        if url is None:
+            url = self.url_for(kwargs["url"])  # raises its own InvalidArgumentError
         try:
             request = self._http.build_request(
                 method,
-                url if url is not None else self.url_for(kwargs["url"]),
+                url,
                 params=query if query else None,
                 json=kwargs.get("json"),
                 headers=headers if headers else None,
                 timeout=phases,
             )
         except UNENCODABLE as exc:  # a body or header that cannot be sent
-            raise encoding_error(method, kwargs["url"], exc) or exc from exc
+            raise encoding_error(method, kwargs["url"], exc) from exc
         response = await self._send(request, policy=self._policy(max_retries), deadline=deadline)
         return RawResponse(response, operation.parse, operation.name)
 
