@@ -158,6 +158,85 @@ def check_generator_version() -> None:
         )
 
 
+EXTENSIONS_TEMPLATE = "spec_extensions.jinja"
+EXTENSION_PREFIX = "x-printos-"
+FIELD_PREFIX = "field_"  # the generator's default; generator-config.yml keeps it
+
+
+def jinja_literal(value: object) -> str:
+    """``value`` (parsed YAML/JSON) as a Jinja expression that evaluates to it."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # Jinja reads Python/JSON backslash escapes in string literals
+    if isinstance(value, list):
+        return "[" + ", ".join(jinja_literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        pairs = (f"{jinja_literal(str(k))}: {jinja_literal(v)}" for k, v in value.items())
+        return "{" + ", ".join(pairs) + "}"
+    raise RegenerateError(f"cannot pass a {type(value).__name__} to the templates: {value!r}")
+
+
+def operation_extensions(document: dict[str, object]) -> dict[str, dict[str, object]]:
+    """The ``x-printos-*`` extensions of each operation, keyed by the generator's name for it.
+
+    That name (``endpoint.name`` in the templates, ``list_devices``) is the operationId, or what
+    the generator makes up without one, as a snake_case identifier: computed here with the
+    generator's own functions, so both sides agree.
+    """
+    from openapi_python_client.parser.openapi import generate_operation_id
+    from openapi_python_client.strings import PythonIdentifier, UntrustedString
+
+    found: dict[str, dict[str, object]] = {}
+    paths = document.get("paths")
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        for method, operation in item.items() if isinstance(item, dict) else ():
+            if not isinstance(operation, dict):
+                continue
+            own = {k: v for k, v in operation.items() if str(k).startswith(EXTENSION_PREFIX)}
+            if not own:
+                continue
+            operation_id = operation.get("operationId")
+            if isinstance(operation_id, str):
+                name = PythonIdentifier(operation_id, prefix=FIELD_PREFIX)
+            else:
+                name = generate_operation_id(
+                    path=UntrustedString(str(path)), method=str(method), prefix=FIELD_PREFIX
+                )
+            found[str(name)] = own
+    return found
+
+
+def templates_for(spec: Path, scratch: Path) -> Path:
+    """``openapi/templates`` plus the spec's operation extensions, for the generator.
+
+    openapi-python-client 0.29.1 keeps no Operation Object's extensions (``Endpoint`` has no
+    ``data``; only schemas and responses keep theirs) and takes no extra Jinja globals, but custom
+    templates can import other templates. So the ``x-printos-*`` extensions of every operation
+    are written as a Jinja literal into ``spec_extensions.jinja`` of a copy of the templates; the
+    committed one declares none, so the stock generator run on ``openapi/templates`` alone still
+    works (with the default conventions only).
+    """
+    try:
+        document = spec_diff.parse_spec(spec.read_text(encoding="utf-8"), str(spec))
+    except (OSError, UnicodeDecodeError, spec_diff.SpecDiffError) as exc:
+        raise RegenerateError(f"cannot read the spec {spec}: {exc}") from exc
+    templates = scratch / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    literal = jinja_literal(operation_extensions(document))
+    (templates / EXTENSIONS_TEMPLATE).write_text(
+        "{# Written by scripts/regenerate.py from the spec: each operation's x-printos-* "
+        "extensions #}\n"
+        f"{{% set OPERATIONS = {literal} %}}\n",
+        encoding="utf-8",
+    )
+    return templates
+
+
 def generate(spec: Path, destination: Path) -> None:
     """Run the generator into ``destination`` (which must not exist yet)."""
     env = dict(os.environ)
@@ -173,7 +252,7 @@ def generate(spec: Path, destination: Path) -> None:
         "--config",
         str(CONFIG),
         "--custom-template-path",
-        str(TEMPLATES),
+        str(templates_for(spec, destination.parent)),
         "--meta",
         "none",
         "--output-path",

@@ -11,15 +11,16 @@ from typing import TYPE_CHECKING, Any
 from . import models
 from ._generated import (
     DeviceProvisionRequest,
+    Devices,
     DeviceStatusUpdate,
     DeviceStatusUpdateMetrics,
+    DevicesWithRawResponse,
     PrintDevice,
     PrintDeviceList,
 )
 from ._response import RawResponse
 from .auth import BearerTokenAuth, PrintOSHmacAuth
 from .client import PrintOSClient
-from .devices import Devices, DevicesWithRawResponse
 from .errors import (
     APIConnectionError,
     APIError,

@@ -1,30 +1,20 @@
 """The one place where printos_ext reaches into the generated package.
 
-Two reasons to funnel every use through here:
+Vendoring is the reason to funnel every use through here: when both packages are copied under
+another package (``acme._vendor.printos_ext`` beside ``acme._vendor.printos_api_client``), the
+generated package is found as a sibling of this one; installed normally, it is the top-level
+``printos_api_client``. Static types always come from the installed name.
 
-* Vendoring. When both packages are copied under another package (``acme._vendor.printos_ext``
-  beside ``acme._vendor.printos_api_client``), the generated package is found as a sibling of this
-  one; installed normally, it is the top-level ``printos_api_client``. Static types always come
-  from the installed name.
-* Regeneration. The generated package gives printos_ext the resource base classes
-  (``APIResources``, one class per tag) and, for the methods printos_ext overrides, each operation's
-  ``OPERATION`` and ``_get_kwargs`` (the request as httpx keyword arguments), called with the
-  argument shapes in ``_CALLS``; and the model fields in ``_MODEL_FIELDS``. If a regenerated
-  package lacks a piece (a spec change removed a field, added a required parameter, ...),
-  importing printos_ext fails here, naming it, instead of failing later at run time. Operations
-  printos_ext does not override need nothing here: they reach users through the generated
-  resources alone. When printos_ext starts using another field or passes another argument, add
-  it to these tables.
+printos_ext overrides no operation: it needs only what every generated package has (the
+``Transport`` seam, ``APIResources``, the errors) and the models its demo and tables show. If a
+regenerated package lacks one, importing printos_ext fails here, naming it.
 """
 
 from __future__ import annotations
 
 import importlib
-import inspect
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING
 
 __all__ = [
     "APIResources",
@@ -38,10 +28,7 @@ __all__ = [
     "Operation",
     "PrintDevice",
     "PrintDeviceList",
-    "list_devices",
     "package_name",
-    "provision_device",
-    "update_device_status",
 ]
 
 _GENERATED = "printos_api_client"
@@ -83,85 +70,9 @@ def _module(relative: str, *required: str) -> ModuleType:
     return module
 
 
-_SEAM = ("_get_kwargs", "OPERATION")
-
-# How printos_ext calls each operation's seam: how many positional arguments, which keywords.
-# A renamed path parameter still binds (it is passed positionally); a new required parameter or
-# a removed body does not.
-_CALLS: dict[str, tuple[int, tuple[str, ...]]] = {
-    "list_devices": (0, ()),
-    "provision_device": (0, ("body",)),
-    "update_device_status": (1, ("body",)),
-}
-
-# The attrs fields of the generated models that printos_ext reads or sets.
-_MODEL_FIELDS: dict[str, tuple[str, ...]] = {
-    "PrintDevice": (
-        "id",
-        "model",
-        "serial_number",
-        "status",
-        "registered_at",
-        "additional_properties",
-    ),
-    "PrintDeviceList": ("devices",),
-    "DeviceProvisionRequest": ("model", "serial_number", "location"),
-    "DeviceStatusUpdate": ("status", "metrics"),
-    "DeviceStatusUpdateMetrics": ("pages_total", "ink_level"),
-}
-
-
-def _operation(name: str) -> ModuleType:
-    """The endpoint module ``api.devices.<name>``, checked to accept the calls printos_ext makes."""
-    module = _module(f"api.devices.{name}", *_SEAM)
-    positional, keywords = _CALLS[name]
-    _check_call(module, "_get_kwargs", positional, keywords)
-    return module
-
-
-def _check_call(
-    module: ModuleType, function: str, positional: int, keywords: tuple[str, ...]
-) -> None:
-    signature = inspect.signature(getattr(module, function))
-    try:
-        signature.bind(*[None] * positional, **dict.fromkeys(keywords))
-    except TypeError as exc:
-        shape = ", ".join([*["<arg>"] * positional, *(f"{k}=..." for k in keywords)])
-        raise ImportError(
-            f"printos_ext calls {module.__name__}.{function}({shape}), which the generated "
-            f"signature {function}{signature} does not accept ({exc}); was the spec changed "
-            "without updating printos_ext?"
-        ) from None
-
-
-def _check_fields(models: ModuleType) -> None:
-    missing = [
-        f"{model}.{name}"
-        for model, names in _MODEL_FIELDS.items()
-        for name in names
-        if name not in _fields(getattr(models, model))
-    ]
-    if missing:
-        raise ImportError(
-            f"printos_ext needs the field(s) {', '.join(missing)} of the generated models in "
-            f"{models.__name__}, which lack them (was the spec changed without updating "
-            "printos_ext?)"
-        )
-
-
-def _fields(model: Any) -> dict[str, Any]:
-    return dict(attrs.fields_dict(model)) if attrs.has(model) else {}
-
-
 if TYPE_CHECKING:
     from printos_api_client.api import APIResources
-    from printos_api_client.api.devices import (
-        Devices,
-        DevicesWithRawResponse,
-        list_devices,
-        provision_device,
-        update_device_status,
-    )
+    from printos_api_client.api.devices import Devices, DevicesWithRawResponse
     from printos_api_client.client import Operation
     from printos_api_client.errors import ArgumentError, DecodeError
     from printos_api_client.models import (
@@ -172,9 +83,6 @@ if TYPE_CHECKING:
         PrintDeviceList,
     )
 else:
-    list_devices = _operation("list_devices")
-    provision_device = _operation("provision_device")
-    update_device_status = _operation("update_device_status")
     _models = _module(
         "models",
         "DeviceProvisionRequest",
@@ -183,7 +91,6 @@ else:
         "PrintDevice",
         "PrintDeviceList",
     )
-    _check_fields(_models)
     DeviceProvisionRequest = _models.DeviceProvisionRequest
     DeviceStatusUpdate = _models.DeviceStatusUpdate
     DeviceStatusUpdateMetrics = _models.DeviceStatusUpdateMetrics
