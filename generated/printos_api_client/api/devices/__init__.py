@@ -17,6 +17,7 @@ from ...models.device_status_update import DeviceStatusUpdate
 from ...models.device_status_update_metrics import DeviceStatusUpdateMetrics
 from ...models.print_device import PrintDevice
 from ...models.print_device_list import PrintDeviceList
+from ...models.sms_error import SmsError
 from ...types import UNSET, Unset
 from . import list_devices, provision_device, update_device_status
 
@@ -30,6 +31,8 @@ class DevicesWithRawResponse:
     async def list(
         self,
         *,
+        limit: int | None = None,
+        offset: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -39,6 +42,8 @@ class DevicesWithRawResponse:
         Retrieve a list of provisioned print devices.
 
         Args:
+            limit (int | None):
+            offset (int | None):
             extra_headers: headers to add to this request.
             timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
             max_retries: retries for this call, instead of the client's.
@@ -49,17 +54,42 @@ class DevicesWithRawResponse:
 
         return await self._client.request(
             list_devices.OPERATION,
-            lambda: list_devices._get_kwargs(),
+            lambda: list_devices._get_kwargs(
+                limit=limit,
+                offset=offset,
+            ),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
         )
 
+    @overload
     async def provision(
         self,
         *,
-        model: str | None = None,
-        serial_number: str | None = None,
+        model: str,
+        serial_number: str,
+        location: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[PrintDevice]: ...
+
+    @overload
+    async def provision(
+        self,
+        *,
+        body: DeviceProvisionRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[PrintDevice]: ...
+
+    async def provision(
+        self,
+        *,
+        model: str | Unset = UNSET,
+        serial_number: str | Unset = UNSET,
         location: str | None = None,
         body: DeviceProvisionRequest | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -71,8 +101,8 @@ class DevicesWithRawResponse:
         Register a new device with the PrintOS Cloud Platform.
 
         Args:
-            model (str | None):
-            serial_number (str | None):
+            model (str):
+            serial_number (str):
             location (str | None):
             body (DeviceProvisionRequest): the request body as a model, instead of its fields as keywords.
             extra_headers: headers to add to this request.
@@ -91,11 +121,14 @@ class DevicesWithRawResponse:
                     DeviceProvisionRequest,
                     required=True,
                     fields={
-                        "model": (model, None),
-                        "serial_number": (serial_number, None),
+                        "model": (model, UNSET),
+                        "serial_number": (serial_number, UNSET),
                         "location": (location, None),
                     },
-                    required_fields=(),
+                    required_fields=(
+                        "model",
+                        "serial_number",
+                    ),
                 ),
             ),
             extra_headers=extra_headers,
@@ -166,6 +199,8 @@ class Devices:
     async def list(
         self,
         *,
+        limit: int | None = None,
+        offset: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -175,6 +210,8 @@ class Devices:
         Retrieve a list of provisioned print devices.
 
         Args:
+            limit (int | None):
+            offset (int | None):
             extra_headers: headers to add to this request.
             timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
             max_retries: retries for this call, instead of the client's.
@@ -185,7 +222,10 @@ class Devices:
 
         response = await self._client.request(
             list_devices.OPERATION,
-            lambda: list_devices._get_kwargs(),
+            lambda: list_devices._get_kwargs(
+                limit=limit,
+                offset=offset,
+            ),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -193,11 +233,33 @@ class Devices:
 
         return response.parse()
 
+    @overload
     async def provision(
         self,
         *,
-        model: str | None = None,
-        serial_number: str | None = None,
+        model: str,
+        serial_number: str,
+        location: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> PrintDevice: ...
+
+    @overload
+    async def provision(
+        self,
+        *,
+        body: DeviceProvisionRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> PrintDevice: ...
+
+    async def provision(
+        self,
+        *,
+        model: str | Unset = UNSET,
+        serial_number: str | Unset = UNSET,
         location: str | None = None,
         body: DeviceProvisionRequest | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -209,8 +271,8 @@ class Devices:
         Register a new device with the PrintOS Cloud Platform.
 
         Args:
-            model (str | None):
-            serial_number (str | None):
+            model (str):
+            serial_number (str):
             location (str | None):
             body (DeviceProvisionRequest): the request body as a model, instead of its fields as keywords.
             extra_headers: headers to add to this request.
@@ -229,11 +291,14 @@ class Devices:
                     DeviceProvisionRequest,
                     required=True,
                     fields={
-                        "model": (model, None),
-                        "serial_number": (serial_number, None),
+                        "model": (model, UNSET),
+                        "serial_number": (serial_number, UNSET),
                         "location": (location, None),
                     },
-                    required_fields=(),
+                    required_fields=(
+                        "model",
+                        "serial_number",
+                    ),
                 ),
             ),
             extra_headers=extra_headers,

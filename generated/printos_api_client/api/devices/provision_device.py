@@ -11,6 +11,7 @@ from ...client import AuthenticatedClient, Client, Operation
 from ...errors import DecodeError
 from ...models.device_provision_request import DeviceProvisionRequest
 from ...models.print_device import PrintDevice
+from ...models.sms_error import SmsError
 from ...types import Response
 
 
@@ -57,11 +58,61 @@ OPERATION: Operation[PrintDevice] = Operation(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PrintDevice | None:
+) -> PrintDevice | SmsError | None:
     if response.status_code == 201:
         response_201 = PrintDevice.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 400:
+        response_400 = SmsError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = SmsError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = SmsError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 408:
+        response_408 = SmsError.from_dict(response.json())
+
+        return response_408
+
+    if response.status_code == 409:
+        response_409 = SmsError.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = SmsError.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = SmsError.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = SmsError.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = SmsError.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = SmsError.from_dict(response.json())
+
+        return response_5xx
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -71,7 +122,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PrintDevice]:
+) -> Response[PrintDevice | SmsError]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -84,7 +135,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DeviceProvisionRequest,
-) -> Response[PrintDevice]:
+) -> Response[PrintDevice | SmsError]:
     """Provision Device
 
      Register a new device with the PrintOS Cloud Platform.
@@ -97,7 +148,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PrintDevice]
+        Response[PrintDevice | SmsError]
     """
 
     kwargs = _get_kwargs(
@@ -115,7 +166,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: DeviceProvisionRequest,
-) -> PrintDevice | None:
+) -> PrintDevice | SmsError | None:
     """Provision Device
 
      Register a new device with the PrintOS Cloud Platform.
@@ -128,7 +179,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PrintDevice
+        PrintDevice | SmsError
     """
 
     return sync_detailed(
@@ -141,7 +192,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DeviceProvisionRequest,
-) -> Response[PrintDevice]:
+) -> Response[PrintDevice | SmsError]:
     """Provision Device
 
      Register a new device with the PrintOS Cloud Platform.
@@ -154,7 +205,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PrintDevice]
+        Response[PrintDevice | SmsError]
     """
 
     kwargs = _get_kwargs(
@@ -170,7 +221,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: DeviceProvisionRequest,
-) -> PrintDevice | None:
+) -> PrintDevice | SmsError | None:
     """Provision Device
 
      Register a new device with the PrintOS Cloud Platform.
@@ -183,7 +234,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PrintDevice
+        PrintDevice | SmsError
     """
 
     return (
