@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "regenerate.py"
 SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
 SPEC_NAME = "openapi/hp-printos-device-api-openapi.yml"
+# Reports compare effective specs: each side is a spec with the overlay applied.
+OVERLAID = " + openapi/overlay.yaml"
 FIXTURES = ROOT / "tests" / "fixtures" / "specs"
 EXT = ROOT / "src" / "printos_ext"
 
@@ -210,7 +212,7 @@ def test_regeneration_prints_the_report_and_generates(
 
     assert run.result.returncode == 0, run.result.stderr
     assert run.result.stdout.splitlines()[0] == (
-        f"spec changes from {SPEC_NAME} to tests/fixtures/specs/{fixture}:"
+        f"spec changes from {SPEC_NAME}{OVERLAID} to tests/fixtures/specs/{fixture}{OVERLAID}:"
     )
     assert report_lines(run.result.stdout) == REPORTS[fixture]
     assert f"regenerated {run.tree / 'printos_api_client'}" in run.result.stdout
@@ -333,7 +335,7 @@ def test_default_baseline_is_the_spec_in_git_head(tmp_path: Path) -> None:
     result = regenerate("--spec", FIXTURES / "new_operation.yml", "--report-only")
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"spec changes from HEAD:{SPEC_NAME} to ")
+    assert result.stdout.startswith(f"spec changes from HEAD:{SPEC_NAME} + HEAD:openapi/")
 
 
 def test_baseline_falls_back_to_the_file_on_disk_without_git(tmp_path: Path) -> None:
@@ -355,6 +357,6 @@ def test_baseline_falls_back_to_the_file_on_disk_without_git(tmp_path: Path) -> 
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"spec changes from {SPEC_NAME} to ")
+    assert result.stdout.startswith(f"spec changes from {SPEC_NAME}{OVERLAID} to ")
     assert report_lines(result.stdout) == REPORTS["new_optional_field.yml"]
     assert "on disk (git is not available)" in result.stderr
