@@ -108,22 +108,22 @@ def committed_spec() -> tuple[str, str]:
         raise RegenerateError(f"cannot read the baseline spec {SPEC}: {exc}") from exc
 
 
-def committed_overlay(path: Path, spec_label: str) -> tuple[Any, str] | None:
-    """The overlay for the default baseline, and a label: the one in git HEAD.
+def committed_overlay(spec_label: str) -> tuple[Any, str] | None:
+    """The overlay for the default baseline, and a label: ``openapi/overlay.yaml`` in git HEAD.
 
     None when HEAD has the spec but no overlay (the baseline is then the bare spec, so adding an
     overlay is reported); the file on disk when the spec, too, came from disk.
     """
-    result = committed(path) if path.is_relative_to(ROOT) else None
+    result = committed(OVERLAY)
     if result is not None and result.returncode == 0:
-        label = f"HEAD:{path.relative_to(ROOT).as_posix()}"
+        label = f"HEAD:{OVERLAY.relative_to(ROOT).as_posix()}"
         try:
             return overlay.parse_document(result.stdout, label), label
         except overlay.OverlayError as exc:
             raise RegenerateError(f"cannot read the baseline overlay: {exc}") from exc
     if spec_label.startswith("HEAD:"):
         return None
-    return load_overlay(path), _display(path)
+    return load_overlay(OVERLAY), _display(OVERLAY)
 
 
 def load_overlay(path: Path) -> Any:
@@ -165,14 +165,16 @@ def change_report(
 ) -> list[spec_diff.Change]:
     """Print the changes from the effective baseline to the effective spec ``new``; return them.
 
-    The default baseline is HEAD's spec with HEAD's overlay; a ``baseline`` file gets the
-    overlay at ``overlay_path``, so the report shows what changed in the spec itself.
+    The default baseline is what is committed: HEAD's spec with HEAD's ``openapi/overlay.yaml``
+    (whichever overlay ``new`` was made with, so an overlay edit is reported). A ``baseline`` file
+    gets the overlay at ``overlay_path``, so the report shows what changed in the spec itself.
+    Without an overlay (``overlay_path`` None) neither side has one.
     """
     try:
         if baseline is None:
             text, old_label = committed_spec()
             old = spec_diff.parse_spec(text, old_label)
-            layer = None if overlay_path is None else committed_overlay(overlay_path, old_label)
+            layer = None if overlay_path is None else committed_overlay(old_label)
         else:
             old, old_label = spec_diff.load_spec(baseline), _display(baseline)
             layer = None

@@ -278,8 +278,8 @@ async def test_both_body_and_keywords_through_the_client_is_an_invalid_argument(
     route = mock.post("/devices").respond(201, json=DEVICE)
 
     with pytest.raises(InvalidArgumentError, match="provision_device: pass either body="):
-        await client.devices.provision(  # type: ignore[call-overload]
-            model="M", body=DeviceProvisionRequest(model="M", serial_number="S")
+        await GeneratedDevices.provision(
+            client.devices, model="M", body=DeviceProvisionRequest(model="M", serial_number="S")
         )
 
     assert not route.called

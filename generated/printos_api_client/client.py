@@ -610,6 +610,12 @@ def check_value(constraint: Constraint, value: object) -> None:
                 f"{name} must have at most {constraint.max_length} characters, got {len(value)}"
             )
         if constraint.pattern is not None and not re.search(constraint.pattern, value):
+            if (
+                not value.strip()
+            ):  # the usual case of a pattern meaning "non-blank": say so
+                raise ArgumentError(
+                    f"{name} must not be blank (the spec's pattern), got {value!r}"
+                )
             shown = value if len(value) <= 60 else value[:60] + "..."
             raise ArgumentError(
                 f"{name} must match the pattern {constraint.pattern}, got {shown!r}"

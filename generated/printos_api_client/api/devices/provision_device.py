@@ -39,13 +39,19 @@ def _get_kwargs(
         check_json(
             _kwargs["json"],
             (
-                Constraint("model", ("model",), "string", min_length=1, pattern="\\S"),
+                Constraint(
+                    "model",
+                    ("model",),
+                    "string",
+                    min_length=1,
+                    pattern="[^\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
+                ),
                 Constraint(
                     "serial_number",
                     ("serialNumber",),
                     "string",
                     min_length=1,
-                    pattern="\\S",
+                    pattern="[^\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
                 ),
                 Constraint("location", ("location",), "string"),
             ),

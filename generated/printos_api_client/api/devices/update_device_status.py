@@ -45,7 +45,11 @@ def _get_kwargs(
             _kwargs["json"],
             (
                 Constraint(
-                    "status", ("status",), "string", min_length=1, pattern="\\S"
+                    "status",
+                    ("status",),
+                    "string",
+                    min_length=1,
+                    pattern="[^\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
                 ),
                 Constraint(
                     "pages_total",
