@@ -28,6 +28,7 @@ from typing import Any
 import anyio
 import httpx
 
+from .. import _cli_args as cli_args
 from .._about import VersionAction
 from ..client import PrintOSClient
 from ..errors import (
@@ -39,7 +40,6 @@ from ..errors import (
     PermissionDeniedError,
     PrintOSError,
 )
-from . import _args as cli_args
 from . import operations
 
 EXIT_CODES = {

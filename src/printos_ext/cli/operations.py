@@ -30,10 +30,10 @@ from typing import Any
 
 import attrs
 
+from .. import _cli_args as cli_args
 from .. import _generated as gen
 from .._table import render_table, utc_text
 from .._text import server_text
-from . import _args as cli_args
 
 __all__ = ["Command", "commands", "render", "render_json"]
 
