@@ -23,8 +23,8 @@ from typing import Any, ClassVar
 
 import pytest
 
-from printos_ext._table import utc_text
 from printos_ext.cli import EXIT_CODES, _is_local, build_parser
+from printos_ext.cli._table import utc_text
 from printos_ext.sandbox import SandboxServer, serve_sandbox
 from printos_ext.sandbox.cli import build_parser as build_sandbox_parser
 

@@ -29,7 +29,6 @@ import anyio
 import httpx
 
 from .. import _cli_args as cli_args
-from .._about import VersionAction
 from ..client import PrintOSClient
 from ..errors import (
     APIConnectionError,
@@ -41,6 +40,7 @@ from ..errors import (
     PrintOSError,
 )
 from . import operations
+from ._about import VersionAction
 
 EXIT_CODES = {
     "ok": 0,
@@ -198,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     try:
         if args.command == "demo":
-            from ..demo import main as demo_main
+            from .demo import main as demo_main
 
             return demo_main()
         code: int = anyio.run(_run, parser, args)

@@ -32,8 +32,8 @@ import attrs
 
 from .. import _cli_args as cli_args
 from .. import _generated as gen
-from .._table import render_table, utc_text
 from .._text import server_text
+from ._table import render_table, utc_text
 
 __all__ = ["Command", "commands", "render", "render_json"]
 
