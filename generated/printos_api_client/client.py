@@ -571,6 +571,15 @@ def _number(value: float | None) -> str:
     )
 
 
+def _matches(pattern: str, value: str) -> bool:
+    """Whether ``value`` matches ``pattern`` (an ECMA-262 regex in the spec); a pattern Python's ``re`` cannot read
+    is left to the server to check"""
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        return True
+
+
 def check_json(body: object, constraints: Sequence[Constraint]) -> None:
     """Check the values of a JSON request body that the constraints locate
 
@@ -609,7 +618,7 @@ def check_value(constraint: Constraint, value: object) -> None:
             raise ArgumentError(
                 f"{name} must have at most {constraint.max_length} characters, got {len(value)}"
             )
-        if constraint.pattern is not None and not re.search(constraint.pattern, value):
+        if constraint.pattern is not None and not _matches(constraint.pattern, value):
             if (
                 not value.strip()
             ):  # the usual case of a pattern meaning "non-blank": say so
