@@ -324,11 +324,14 @@ class PrintOSClient(gen.APIResources):
     ) -> RawResponse[T]:
         """Send ``operation`` as ``kwargs`` (from its ``_get_kwargs``) describe it.
 
-        ``url`` replaces its path (to follow a pagination link), ``params`` add query parameters.
+        ``url`` replaces its path and query (to follow a pagination link as given), ``params`` add
+        query parameters.
         """
         phases, deadline = self._timeouts if timeout is None else _split_timeout(timeout)
         method = kwargs["method"].upper()
         query = {**kwargs.get("params", {}), **params} if params else kwargs.get("params")
+        if url is not None:  # a next link carries its whole query: the server's, not ours
+            query = None
         headers = {**self._headers, **kwargs.get("headers", {})}
         if extra_headers:
             headers.update(_check_headers("extra_headers", extra_headers))
