@@ -150,7 +150,8 @@ def test_the_schema_bounds_are_checked_before_sending(seen: dict[str, Any]) -> N
     assert "name must have at most 20 characters, got 21" in errors["name"]
     assert "two_sided must be a bool, got str 'yes'" in errors["two_sided"]
     assert "missing required keyword argument(s) name=" in errors["empty"]
-    assert len([s for s in seen["sent"] if s[0] == "POST"]) == 3  # create, create_many's valid item, c
+    # Sent: create, the valid item of create_many, and "c"; no invalid one.
+    assert len([s for s in seen["sent"] if s[0] == "POST"]) == 3
 
 
 def test_bulk_works_for_any_method(seen: dict[str, Any]) -> None:
