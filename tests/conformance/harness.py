@@ -117,6 +117,9 @@ def generate(spec: Path, mode: str, tree: Path) -> tuple[bool, str | None]:
                 "--output",
                 str(tree / OURS_PACKAGE),
                 "--no-release",
+                # A corpus spec is another API: printos_ext's Devices helpers cannot import with
+                # it (regenerate.py would rightly refuse); the probe imports printos_ext itself.
+                "--no-ext-check",
             ]
         )
         if done.returncode != 0 or not (tree / OURS_PACKAGE / "__init__.py").exists():
@@ -140,6 +143,7 @@ def generate(spec: Path, mode: str, tree: Path) -> tuple[bool, str | None]:
             "--overwrite",
         ],
         cwd=tree,
+        env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"},
     )
     if done.returncode != 0 or not (tree / STOCK_PACKAGE / "__init__.py").exists():
         return False, f"exit {done.returncode}: {_last_line(done.stdout + done.stderr)}"
