@@ -153,6 +153,7 @@ def validate_spec(spec: Path, *, strict: bool = False) -> list[str]:
         # Keep the first line: some validator backends append the whole failing schema.
         message = str(getattr(exc, "message", exc)).strip().splitlines()[0]
         message = message.split(" within {", 1)[0]  # not the whole document after it
+        message = re.sub(r"^[\[{].*[\]}] (is|was|has) ", r"the value there \1 ", message)
         if len(message) > 300:
             message = f"{message[:300]}..."
         path = "/".join(str(p) for p in getattr(exc, "path", ()) or ())
