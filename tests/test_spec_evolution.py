@@ -204,7 +204,10 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Reg
     return build
 
 
-@pytest.mark.parametrize("fixture", sorted(REPORTS))
+GENERATES = sorted(set(REPORTS) - {"removed_field.yml"})
+
+
+@pytest.mark.parametrize("fixture", GENERATES)
 def test_regeneration_prints_the_report_and_generates(
     fixture: str, regenerated: Callable[[str], Regenerated]
 ) -> None:

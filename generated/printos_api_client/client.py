@@ -474,6 +474,7 @@ def request_body(
     fields: Mapping[str, tuple[object, object]],
     required_fields: tuple[str, ...] = (),
     keywords: tuple[str, ...] = (),
+    aliases: Mapping[str, str] | None = None,
 ) -> B: ...
 
 
@@ -486,6 +487,7 @@ def request_body(
     fields: Mapping[str, tuple[object, object]],
     required_fields: tuple[str, ...] = (),
     keywords: tuple[str, ...] = (),
+    aliases: Mapping[str, str] | None = None,
 ) -> B | None: ...
 
 
@@ -497,14 +499,17 @@ def request_body(
     fields: Mapping[str, tuple[object, object]],
     required_fields: tuple[str, ...] = (),
     keywords: tuple[str, ...] = (),
+    aliases: Mapping[str, str] | None = None,
 ) -> B | None:
     """The request body of a resource method that takes either ``body=`` (the model) or its fields as keywords
 
     ``fields`` maps each keyword to ``(value, absent)``: a field was given when its value is not its ``absent``
-    marker (None, or UNSET for a field that may be null or is required). ``required`` says whether the operation
-    needs a body at all: without one, and with no field given, there is none (None); with one, giving no field at
-    all is a mistake (an empty update, say), unless ``body=`` is given. ``keywords`` names the method's keywords
-    for that message (default: the keys of ``fields``).
+    marker (None, or UNSET for a field that may be null, is required or has a default: unset, the model's default
+    applies). ``required`` says whether the operation needs a body at all: without one, and with no field given,
+    there is none (None); with one, giving no field at all is a mistake (an empty update, say), unless ``body=`` is
+    given. ``keywords`` names the method's keywords for that message (default: the keys of ``fields``).
+    ``aliases`` maps a keyword to the model's field when the method had to rename it (a body property named like
+    the method's own ``timeout=``, say).
 
     Raises:
         errors.ArgumentError: both ``body=`` and fields were given, a required field is missing, or nothing was
@@ -531,6 +536,8 @@ def request_body(
             return None
         names = ", ".join(f"{name}=" for name in keywords or fields)
         raise ArgumentError(f"nothing to send: give at least one of {names} (or body=)")
+    if aliases:
+        given = {aliases.get(name, name): value for name, value in given.items()}
     return build(**given)
 
 

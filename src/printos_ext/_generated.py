@@ -6,8 +6,11 @@ generated package is found as a sibling of this one; installed normally, it is t
 ``printos_api_client``. Static types always come from the installed name.
 
 printos_ext overrides no operation: it needs only what every generated package has (the
-``Transport`` seam, ``APIResources``, the errors) and the models its demo and tables show. If a
-regenerated package lacks one, importing printos_ext fails here, naming it.
+``Transport`` seam, ``APIResources``, the errors), and re-exports the device models and resource
+classes for ``from printos_ext import PrintDevice``. A package without those (another API's spec,
+vendored or in the conformance corpus) still works: they become stand-ins that raise when used,
+and ``UNAVAILABLE`` says why (scripts/regenerate.py refuses to write such a package over the
+committed one).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 __all__ = [
+    "UNAVAILABLE",
     "APIResources",
     "ArgumentError",
     "DecodeError",
@@ -70,6 +74,27 @@ def _module(relative: str, *required: str) -> ModuleType:
     return module
 
 
+UNAVAILABLE: str | None = None
+"""Why the device models and resources are not in the generated package; None when they are."""
+
+
+def _unavailable(name: str) -> type:
+    """A stand-in for the generated ``name`` when the package lacks it: using it raises."""
+
+    def refuse(self: object, *args: object, **kwargs: object) -> None:
+        raise ImportError(f"printos_ext cannot use {name}: {UNAVAILABLE}")
+
+    return type(name, (), {"__init__": refuse, "__doc__": f"Unavailable: see {__name__}."})
+
+
+_DEVICE_MODELS = (
+    "DeviceProvisionRequest",
+    "DeviceStatusUpdate",
+    "DeviceStatusUpdateMetrics",
+    "PrintDevice",
+    "PrintDeviceList",
+)
+
 if TYPE_CHECKING:
     from printos_api_client.api import APIResources
     from printos_api_client.api.devices import Devices, DevicesWithRawResponse
@@ -83,24 +108,25 @@ if TYPE_CHECKING:
         PrintDeviceList,
     )
 else:
-    _models = _module(
-        "models",
-        "DeviceProvisionRequest",
-        "DeviceStatusUpdate",
-        "DeviceStatusUpdateMetrics",
-        "PrintDevice",
-        "PrintDeviceList",
-    )
-    DeviceProvisionRequest = _models.DeviceProvisionRequest
-    DeviceStatusUpdate = _models.DeviceStatusUpdate
-    DeviceStatusUpdateMetrics = _models.DeviceStatusUpdateMetrics
-    PrintDevice = _models.PrintDevice
-    PrintDeviceList = _models.PrintDeviceList
     _errors = _module("errors", "ArgumentError", "DecodeError")
     ArgumentError = _errors.ArgumentError
     DecodeError = _errors.DecodeError
     Operation = _module("client", "Operation").Operation
     APIResources = _module("api", "APIResources").APIResources
-    _devices = _module("api.devices", "Devices", "DevicesWithRawResponse")
-    Devices = _devices.Devices
-    DevicesWithRawResponse = _devices.DevicesWithRawResponse
+    try:
+        _models = _module("models", *_DEVICE_MODELS)
+        _devices = _module("api.devices", "Devices", "DevicesWithRawResponse")
+    except ImportError as exc:
+        UNAVAILABLE = f"the generated package {package_name} has no Devices tag: {exc}"
+        _found = {name: _unavailable(name) for name in (*_DEVICE_MODELS, "Devices")}
+        _found["DevicesWithRawResponse"] = _unavailable("DevicesWithRawResponse")
+    else:
+        _found = {name: getattr(_models, name) for name in _DEVICE_MODELS}
+        _found |= {name: getattr(_devices, name) for name in ("Devices", "DevicesWithRawResponse")}
+    DeviceProvisionRequest = _found["DeviceProvisionRequest"]
+    DeviceStatusUpdate = _found["DeviceStatusUpdate"]
+    DeviceStatusUpdateMetrics = _found["DeviceStatusUpdateMetrics"]
+    PrintDevice = _found["PrintDevice"]
+    PrintDeviceList = _found["PrintDeviceList"]
+    Devices = _found["Devices"]
+    DevicesWithRawResponse = _found["DevicesWithRawResponse"]

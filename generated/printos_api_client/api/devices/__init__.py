@@ -7,7 +7,7 @@ client.Transport"""
 import builtins
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from functools import cached_property, partial
-from typing import Any, overload
+from typing import Any, cast, overload
 
 import httpx
 
@@ -19,7 +19,9 @@ from ...models.print_device import PrintDevice
 from ...models.print_device_list import PrintDeviceList
 from ...models.sms_error import SmsError
 from ...types import UNSET, Unset
-from . import list_devices, provision_device, update_device_status
+from . import list_devices as _list_devices
+from . import provision_device as _provision_device
+from . import update_device_status as _update_device_status
 
 
 class DevicesWithRawResponse:
@@ -51,8 +53,8 @@ class DevicesWithRawResponse:
         """
 
         return await self._client.request(
-            list_devices.ITEMS,
-            lambda: list_devices._get_kwargs(),
+            _list_devices.ITEMS,
+            lambda: _list_devices._get_kwargs(),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -109,8 +111,8 @@ class DevicesWithRawResponse:
         """
 
         return await self._client.request(
-            provision_device.OPERATION,
-            lambda: provision_device._get_kwargs(
+            _provision_device.OPERATION,
+            lambda: _provision_device._get_kwargs(
                 body=request_body(
                     body,
                     DeviceProvisionRequest,
@@ -162,8 +164,8 @@ class DevicesWithRawResponse:
         """
 
         return await self._client.request(
-            update_device_status.OPERATION,
-            lambda: update_device_status._get_kwargs(
+            _update_device_status.OPERATION,
+            lambda: _update_device_status._get_kwargs(
                 device_id,
                 body=request_body(
                     body,
@@ -246,8 +248,8 @@ class Devices:
         """
 
         items = self._client.paginate(
-            list_devices.ITEMS,
-            lambda: list_devices._get_kwargs(),
+            _list_devices.ITEMS,
+            lambda: _list_devices._get_kwargs(),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -283,8 +285,8 @@ class Devices:
         """
 
         return self._client.paginate(
-            list_devices.ITEMS,
-            lambda: list_devices._get_kwargs(),
+            _list_devices.ITEMS,
+            lambda: _list_devices._get_kwargs(),
             page_size=page_size,
             max_items=max_items,
             extra_headers=extra_headers,
@@ -343,8 +345,8 @@ class Devices:
         """
 
         response = await self._client.request(
-            provision_device.OPERATION,
-            lambda: provision_device._get_kwargs(
+            _provision_device.OPERATION,
+            lambda: _provision_device._get_kwargs(
                 body=request_body(
                     body,
                     DeviceProvisionRequest,
@@ -398,8 +400,8 @@ class Devices:
         """
 
         response = await self._client.request(
-            update_device_status.OPERATION,
-            lambda: update_device_status._get_kwargs(
+            _update_device_status.OPERATION,
+            lambda: _update_device_status._get_kwargs(
                 device_id,
                 body=request_body(
                     body,

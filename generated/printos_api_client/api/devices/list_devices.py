@@ -7,14 +7,10 @@ from typing import Any
 import httpx
 
 from ... import errors
-from ...client import (
-    AuthenticatedClient,
-    Client,
-    Constraint,
-    Operation,
-    Paging,
-    check_value,
-)
+from ...client import AuthenticatedClient, Client, Operation
+from ...client import Constraint as _Constraint
+from ...client import Paging as _Paging
+from ...client import check_value as _check_value
 from ...errors import DecodeError
 from ...models.print_device import PrintDevice
 from ...models.print_device_list import PrintDeviceList
@@ -28,9 +24,9 @@ def _get_kwargs(
     offset: int | None = None,
 ) -> dict[str, Any]:
     if limit is not None:
-        check_value(Constraint("limit", (), "integer"), limit)
+        _check_value(_Constraint("limit", (), "integer"), limit)
     if offset is not None:
-        check_value(Constraint("offset", (), "integer"), offset)
+        _check_value(_Constraint("offset", (), "integer"), offset)
 
     params: dict[str, Any] = {}
 
@@ -60,6 +56,7 @@ def parse(response: httpx.Response) -> PrintDeviceList:
         response_200 = PrintDeviceList.from_dict(response.json())
 
         return response_200
+
     raise DecodeError.unexpected_status(response.status_code, (200,))
 
 
@@ -86,7 +83,7 @@ ITEMS: Operation[list[PrintDevice]] = Operation(
     method="GET",
     path="/devices",
     parse=parse_items,
-    paging=Paging(
+    paging=_Paging(
         items="devices",
         key="id",
         limit="limit",

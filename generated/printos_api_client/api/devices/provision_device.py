@@ -7,18 +7,15 @@ from typing import Any
 import httpx
 
 from ... import errors
-from ...client import (
-    AuthenticatedClient,
-    Client,
-    Constraint,
-    Operation,
-    check_json,
-)
+from ...client import AuthenticatedClient, Client, Operation
+from ...client import Constraint as _Constraint
+from ...client import check_json as _check_json
 from ...errors import DecodeError
 from ...models.device_provision_request import DeviceProvisionRequest
 from ...models.print_device import PrintDevice
 from ...models.sms_error import SmsError
-from ...types import Response, Unset
+from ...types import Response
+from ...types import Unset as _Unset
 
 
 def _get_kwargs(
@@ -36,24 +33,24 @@ def _get_kwargs(
     _kwargs["json"] = body.to_dict()
 
     if "json" in _kwargs:
-        check_json(
+        _check_json(
             _kwargs["json"],
             (
-                Constraint(
+                _Constraint(
                     "model",
                     ("model",),
                     "string",
                     min_length=1,
                     pattern="[^\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
                 ),
-                Constraint(
+                _Constraint(
                     "serial_number",
                     ("serialNumber",),
                     "string",
                     min_length=1,
                     pattern="[^\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
                 ),
-                Constraint("location", ("location",), "string"),
+                _Constraint("location", ("location",), "string"),
             ),
         )
     headers["Content-Type"] = "application/json"
@@ -74,7 +71,7 @@ def parse(response: httpx.Response) -> PrintDevice:
 
         if (
             response_201.id is None
-            or isinstance(response_201.id, Unset)
+            or isinstance(response_201.id, _Unset)
             or response_201.id == ""
         ):
             raise DecodeError(
@@ -83,6 +80,7 @@ def parse(response: httpx.Response) -> PrintDevice:
             )
 
         return response_201
+
     raise DecodeError.unexpected_status(response.status_code, (201,))
 
 

@@ -7,15 +7,10 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
-from ...client import (
-    AuthenticatedClient,
-    Client,
-    Constraint,
-    Operation,
-    check_json,
-    check_value,
-    path_segment,
-)
+from ...client import AuthenticatedClient, Client, Operation, path_segment
+from ...client import Constraint as _Constraint
+from ...client import check_json as _check_json
+from ...client import check_value as _check_value
 from ...errors import DecodeError
 from ...models.device_status_update import DeviceStatusUpdate
 from ...models.sms_error import SmsError
@@ -27,7 +22,7 @@ def _get_kwargs(
     *,
     body: DeviceStatusUpdate,
 ) -> dict[str, Any]:
-    check_value(Constraint("device_id", (), "string"), device_id)
+    _check_value(_Constraint("device_id", (), "string"), device_id)
 
     headers: dict[str, Any] = {}
 
@@ -41,17 +36,17 @@ def _get_kwargs(
     _kwargs["json"] = body.to_dict()
 
     if "json" in _kwargs:
-        check_json(
+        _check_json(
             _kwargs["json"],
             (
-                Constraint(
+                _Constraint(
                     "status",
                     ("status",),
                     "string",
                     min_length=1,
                     pattern="[^\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
                 ),
-                Constraint(
+                _Constraint(
                     "pages_total",
                     (
                         "metrics",
@@ -60,7 +55,7 @@ def _get_kwargs(
                     "integer",
                     minimum=0.0,
                 ),
-                Constraint(
+                _Constraint(
                     "ink_level",
                     (
                         "metrics",
@@ -87,6 +82,7 @@ def parse(response: httpx.Response) -> None:
     """
     if response.status_code == 200:
         return
+
     raise DecodeError.unexpected_status(response.status_code, (200,))
 
 
