@@ -135,6 +135,8 @@ def generate(spec: Path, mode: str, tree: Path) -> tuple[bool, str | None]:
                 # A corpus spec is another API: printos_ext's Devices helpers cannot import with
                 # it (regenerate.py would rightly refuse); the probe imports printos_ext itself.
                 "--no-ext-check",
+                # Nor does HP's overlay apply to it (its targets would select nothing).
+                "--no-overlay",
             ]
         )
         if done.returncode != 0 or not (tree / OURS_PACKAGE / "__init__.py").exists():
