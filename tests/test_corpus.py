@@ -183,6 +183,18 @@ def test_a_schema_nothing_satisfies_has_no_sample() -> None:
         sampler.sample({"allOf": [{"type": "integer"}, {"type": "string"}]})
 
 
+def test_a_registry_package_whose_checksum_differs_is_refused_and_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRINTOS_CORPUS_CACHE", str(tmp_path))
+    forged = tmp_path / corpus.OAS_EXAMPLES.tarball
+    forged.write_bytes(b"not the package")
+    with pytest.raises(corpus.CorpusUnavailable, match="sha256"):
+        corpus.fetch(corpus.OAS_EXAMPLES)
+    assert not forged.exists()
+    assert not (tmp_path / corpus.OAS_EXAMPLES.tarball[:-4]).exists()
+
+
 def test_only_operations_the_generator_leaves_out_whole_count_as_omitted() -> None:
     report = (
         "omitted: GET /octocat (tag meta): Cannot parse response for status code (Unsupported "
