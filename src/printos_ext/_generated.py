@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 __all__ = [
+    "UNAVAILABLE",
     "APIResources",
     "ArgumentError",
     "DecodeError",
@@ -85,6 +86,21 @@ def _module(relative: str, *required: str) -> ModuleType:
 
 _SEAM = ("_get_kwargs", "OPERATION")
 
+# The hand-written code that relies on each operation and model, named in the ImportError (and so
+# in the message with which scripts/regenerate.py refuses a spec that drops or renames one).
+_USED_BY: dict[str, str] = {
+    "list_devices": "src/printos_ext/devices.py (client.devices.list, iter)",
+    "provision_device": "src/printos_ext/devices.py (client.devices.provision, provision_many)",
+    "update_device_status": (
+        "src/printos_ext/devices.py (client.devices.update_status, update_status_many)"
+    ),
+    "PrintDevice": "src/printos_ext/devices.py, bulk.py, _table.py",
+    "PrintDeviceList": "src/printos_ext/devices.py (client.devices.list, iter)",
+    "DeviceProvisionRequest": "src/printos_ext/devices.py (client.devices.provision)",
+    "DeviceStatusUpdate": "src/printos_ext/devices.py (client.devices.update_status)",
+    "DeviceStatusUpdateMetrics": "src/printos_ext/devices.py (client.devices.update_status)",
+}
+
 # How printos_ext calls each operation's seam: how many positional arguments, which keywords.
 # A renamed path parameter still binds (it is passed positionally); a new required parameter or
 # a removed body does not.
@@ -113,9 +129,12 @@ _MODEL_FIELDS: dict[str, tuple[str, ...]] = {
 
 def _operation(name: str) -> ModuleType:
     """The endpoint module ``api.devices.<name>``, checked to accept the calls printos_ext makes."""
-    module = _module(f"api.devices.{name}", *_SEAM)
-    positional, keywords = _CALLS[name]
-    _check_call(module, "_get_kwargs", positional, keywords)
+    try:
+        module = _module(f"api.devices.{name}", *_SEAM)
+        positional, keywords = _CALLS[name]
+        _check_call(module, "_get_kwargs", positional, keywords)
+    except ImportError as exc:
+        raise ImportError(f"{exc}; used by {_USED_BY[name]}") from exc.__cause__
     return module
 
 
@@ -142,15 +161,33 @@ def _check_fields(models: ModuleType) -> None:
         if name not in _fields(getattr(models, model))
     ]
     if missing:
+        users = sorted({_USED_BY[name.partition(".")[0]] for name in missing})
         raise ImportError(
             f"printos_ext needs the field(s) {', '.join(missing)} of the generated models in "
             f"{models.__name__}, which lack them (was the spec changed without updating "
-            "printos_ext?)"
+            f"printos_ext?); used by {'; '.join(users)}"
         )
 
 
 def _fields(model: Any) -> dict[str, Any]:
     return dict(attrs.fields_dict(model)) if attrs.has(model) else {}
+
+
+UNAVAILABLE: str | None = None
+"""Why the Devices conveniences (``client.devices``, bulk, reporter) cannot work with the
+generated package, naming what it lacks and the code that needs it; None when they can."""
+
+
+def _unavailable(name: str) -> type:
+    """A stand-in for the generated ``name`` when the package lacks it: using it raises."""
+
+    def refuse(self: object, *args: object, **kwargs: object) -> None:
+        raise ImportError(
+            f"printos_ext cannot use {name}: the generated package {package_name} lacks what "
+            f"the Devices conveniences need: {UNAVAILABLE}"
+        )
+
+    return type(name, (), {"__init__": refuse, "__doc__": f"Unavailable: see {__name__}."})
 
 
 if TYPE_CHECKING:
@@ -172,28 +209,36 @@ if TYPE_CHECKING:
         PrintDeviceList,
     )
 else:
-    list_devices = _operation("list_devices")
-    provision_device = _operation("provision_device")
-    update_device_status = _operation("update_device_status")
-    _models = _module(
-        "models",
-        "DeviceProvisionRequest",
-        "DeviceStatusUpdate",
-        "DeviceStatusUpdateMetrics",
-        "PrintDevice",
-        "PrintDeviceList",
-    )
-    _check_fields(_models)
-    DeviceProvisionRequest = _models.DeviceProvisionRequest
-    DeviceStatusUpdate = _models.DeviceStatusUpdate
-    DeviceStatusUpdateMetrics = _models.DeviceStatusUpdateMetrics
-    PrintDevice = _models.PrintDevice
-    PrintDeviceList = _models.PrintDeviceList
     _errors = _module("errors", "ArgumentError", "DecodeError")
     ArgumentError = _errors.ArgumentError
     DecodeError = _errors.DecodeError
     Operation = _module("client", "Operation").Operation
     APIResources = _module("api", "APIResources").APIResources
-    _devices = _module("api.devices", "Devices", "DevicesWithRawResponse")
-    Devices = _devices.Devices
-    DevicesWithRawResponse = _devices.DevicesWithRawResponse
+    try:
+        list_devices = _operation("list_devices")
+        provision_device = _operation("provision_device")
+        update_device_status = _operation("update_device_status")
+        _models = _module("models", *_MODEL_FIELDS)
+        _check_fields(_models)
+        _devices = _module("api.devices", "Devices", "DevicesWithRawResponse")
+    except ImportError as exc:
+        # A package without what the Devices conveniences need (another API's spec, vendored
+        # or in the conformance corpus): everything else works; those raise when used.
+        # scripts/regenerate.py refuses to write such a package over the committed one.
+        UNAVAILABLE = str(exc)
+        list_devices = provision_device = update_device_status = None
+        DeviceProvisionRequest = _unavailable("DeviceProvisionRequest")
+        DeviceStatusUpdate = _unavailable("DeviceStatusUpdate")
+        DeviceStatusUpdateMetrics = _unavailable("DeviceStatusUpdateMetrics")
+        PrintDevice = _unavailable("PrintDevice")
+        PrintDeviceList = _unavailable("PrintDeviceList")
+        Devices = _unavailable("Devices")
+        DevicesWithRawResponse = _unavailable("DevicesWithRawResponse")
+    else:
+        DeviceProvisionRequest = _models.DeviceProvisionRequest
+        DeviceStatusUpdate = _models.DeviceStatusUpdate
+        DeviceStatusUpdateMetrics = _models.DeviceStatusUpdateMetrics
+        PrintDevice = _models.PrintDevice
+        PrintDeviceList = _models.PrintDeviceList
+        Devices = _devices.Devices
+        DevicesWithRawResponse = _devices.DevicesWithRawResponse

@@ -66,12 +66,12 @@ class SmsError:
             raise
 
         # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
-        sms_error = cls(
+        _instance = cls(
             sms_error,
         )
 
-        sms_error.additional_properties = d
-        return sms_error
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

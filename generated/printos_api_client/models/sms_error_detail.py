@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -122,7 +122,7 @@ class SmsErrorDetail:
             if isinstance(data, Unset):
                 return UNSET
             if isinstance(data, str):
-                return cast(None | str | Unset, data)
+                return data
             raise DecodeError.wrong_type((), "a string or null", data)
 
         try:
@@ -137,7 +137,7 @@ class SmsErrorDetail:
             if isinstance(data, Unset):
                 return UNSET
             if isinstance(data, str):
-                return cast(None | str | Unset, data)
+                return data
             raise DecodeError.wrong_type((), "a string or null", data)
 
         try:
@@ -152,7 +152,7 @@ class SmsErrorDetail:
             if isinstance(data, Unset):
                 return UNSET
             if isinstance(data, str):
-                return cast(None | str | Unset, data)
+                return data
             raise DecodeError.wrong_type((), "a string or null", data)
 
         try:
@@ -167,7 +167,7 @@ class SmsErrorDetail:
             if isinstance(data, Unset):
                 return UNSET
             if isinstance(data, str):
-                return cast(None | str | Unset, data)
+                return data
             raise DecodeError.wrong_type((), "a string or null", data)
 
         try:
@@ -182,7 +182,7 @@ class SmsErrorDetail:
             if isinstance(data, Unset):
                 return UNSET
             if isinstance(data, str):
-                return cast(None | str | Unset, data)
+                return data
             raise DecodeError.wrong_type((), "a string or null", data)
 
         try:
@@ -192,7 +192,7 @@ class SmsErrorDetail:
             raise
 
         # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
-        sms_error_detail = cls(
+        _instance = cls(
             status_code,
             message,
             sub_code,
@@ -202,8 +202,8 @@ class SmsErrorDetail:
             field,
         )
 
-        sms_error_detail.additional_properties = d
-        return sms_error_detail
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -7,7 +7,7 @@ client.Transport"""
 import builtins
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, overload
+from typing import Any, cast, overload
 
 import httpx
 
@@ -19,7 +19,9 @@ from ...models.print_device import PrintDevice
 from ...models.print_device_list import PrintDeviceList
 from ...models.sms_error import SmsError
 from ...types import UNSET, Unset
-from . import list_devices, provision_device, update_device_status
+from . import list_devices as _list_devices
+from . import provision_device as _provision_device
+from . import update_device_status as _update_device_status
 
 
 class DevicesWithRawResponse:
@@ -53,8 +55,8 @@ class DevicesWithRawResponse:
         """
 
         return await self._client.request(
-            list_devices.OPERATION,
-            lambda: list_devices._get_kwargs(
+            _list_devices.OPERATION,
+            lambda: _list_devices._get_kwargs(
                 limit=limit,
                 offset=offset,
             ),
@@ -114,8 +116,8 @@ class DevicesWithRawResponse:
         """
 
         return await self._client.request(
-            provision_device.OPERATION,
-            lambda: provision_device._get_kwargs(
+            _provision_device.OPERATION,
+            lambda: _provision_device._get_kwargs(
                 body=request_body(
                     body,
                     DeviceProvisionRequest,
@@ -165,8 +167,8 @@ class DevicesWithRawResponse:
         """
 
         return await self._client.request(
-            update_device_status.OPERATION,
-            lambda: update_device_status._get_kwargs(
+            _update_device_status.OPERATION,
+            lambda: _update_device_status._get_kwargs(
                 device_id,
                 body=request_body(
                     body,
@@ -221,8 +223,8 @@ class Devices:
         """
 
         response = await self._client.request(
-            list_devices.OPERATION,
-            lambda: list_devices._get_kwargs(
+            _list_devices.OPERATION,
+            lambda: _list_devices._get_kwargs(
                 limit=limit,
                 offset=offset,
             ),
@@ -284,8 +286,8 @@ class Devices:
         """
 
         response = await self._client.request(
-            provision_device.OPERATION,
-            lambda: provision_device._get_kwargs(
+            _provision_device.OPERATION,
+            lambda: _provision_device._get_kwargs(
                 body=request_body(
                     body,
                     DeviceProvisionRequest,
@@ -337,8 +339,8 @@ class Devices:
         """
 
         response = await self._client.request(
-            update_device_status.OPERATION,
-            lambda: update_device_status._get_kwargs(
+            _update_device_status.OPERATION,
+            lambda: _update_device_status._get_kwargs(
                 device_id,
                 body=request_body(
                     body,
