@@ -436,3 +436,21 @@ def test_an_overlay_edit_is_reported_like_a_spec_edit(tmp_path: Path) -> None:
         "safe      schema DeviceProvisionRequest: field 'serialNumber' is now optional (request)",
         "2 changes: 0 breaking, 2 safe",
     ]
+
+
+def test_a_changed_convention_is_reported_as_breaking() -> None:
+    spec_diff = load_script("spec_diff")
+    old = effective()
+    new = copy.deepcopy(old)
+    del new["paths"]["/devices/{deviceId}/status"]["put"]["x-printos-flatten"]
+    new["paths"]["/devices"]["post"]["x-printos-required-response-fields"] = ["id", "status"]
+
+    lines = [change.line() for change in spec_diff.diff_specs(old, new)]
+
+    assert lines == [
+        "BREAKING  operation POST /devices (provisionDevice): SDK convention "
+        'x-printos-required-response-fields changed from ["id"] to ["id", "status"]',
+        "BREAKING  operation PUT /devices/{deviceId}/status (updateDeviceStatus): SDK convention "
+        'x-printos-flatten removed (was {"metrics": {"inkLevel": "ink_level", '
+        '"pagesTotal": "pages_total"}})',
+    ]
