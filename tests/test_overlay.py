@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -327,6 +328,16 @@ def test_every_operation_documents_its_errors_as_sms_error() -> None:
 
 
 # --- independent Overlay tools -------------------------------------------------------------
+
+
+def test_the_overlay_is_valid_against_the_overlay_1_0_json_schema() -> None:
+    validator = pytest.importorskip(
+        "oas_patch.validator", reason="oas-patch (PyPI, in the dev extra) is not installed"
+    )
+    # The OpenAPI Initiative's JSON Schema for Overlay 1.0 documents, as oas-patch ships it.
+    schema = validator.load_schema("overlay_schema_1.0.0.yml")
+
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(OVERLAY.read_text()))
 
 
 def test_oas_patch_produces_the_same_effective_spec() -> None:
