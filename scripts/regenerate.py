@@ -235,6 +235,7 @@ def validate_document(document: Any, label: str, short: str, *, strict: bool = F
         # Keep the first line: some validator backends append the whole failing schema.
         message = str(getattr(exc, "message", exc)).strip().splitlines()[0]
         message = message.split(" within {", 1)[0]  # not the whole document after it
+        message = re.sub(r"^[\[{].*[\]}] (is|was|has) ", r"the value there \1 ", message)
         if len(message) > 300:
             message = f"{message[:300]}..."
         path = "/".join(str(p) for p in getattr(exc, "path", ()) or ())
@@ -390,10 +391,12 @@ def origin_module(
 # Imports every module of the package named by argv[1]; on the first failure prints
 # "<relative path>:<line>: <error>" (the deepest frame inside the package) and exits 1.
 _IMPORT_PROBE = """
-import importlib, pkgutil, sys, traceback
-package = importlib.import_module(sys.argv[1])
-root = package.__path__[0]
-names = [m.name for m in pkgutil.walk_packages(package.__path__, sys.argv[1] + ".")]
+import importlib, pathlib, sys, traceback
+root = str(pathlib.Path.cwd() / sys.argv[1])
+names = []
+for path in sorted(pathlib.Path(root).rglob("*.py")):
+    parts = path.relative_to(root).with_suffix("").parts
+    names.append(".".join([sys.argv[1], *(parts[:-1] if parts[-1] == "__init__" else parts)]))
 for name in names:
     try:
         importlib.import_module(name)
@@ -462,11 +465,16 @@ def _first_error(package: Path, output: str) -> str:
     return lines[0] if lines else "(no output)"
 
 
-def _python_env(*paths: Path) -> dict[str, str]:
+def _python_in(
+    directory: Path, *args: str, path: tuple[Path, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """This Python with ``args`` in ``directory``, first on PYTHONPATH (then ``path``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
-    env["PYTHONPATH"] = os.pathsep.join(str(path) for path in paths)
+    env["PYTHONPATH"] = os.pathsep.join(str(entry) for entry in (directory, *path))
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return env
+    return subprocess.run(
+        [sys.executable, *args], env=env, cwd=directory, capture_output=True, text=True, check=False
+    )
 
 
 def compile_all(package: Path) -> None:
@@ -490,38 +498,17 @@ def verify(package: Path, *, mypy: bool = True) -> None:
     schema whose generated code fails, in one line.
     """
     compile_all(package)
-    imported = subprocess.run(
-        [sys.executable, "-c", _IMPORT_PROBE, package.name],
-        env=_python_env(package.parent),
-        cwd=package.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    imported = _python_in(package.parent, "-c", _IMPORT_PROBE, package.name)
     if imported.returncode != 0:
         error = _first_error(package, imported.stdout + imported.stderr)
         raise RegenerateError(f"generated code does not import: {error}; nothing written")
     if not mypy:
         return
-    checked = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-error-summary",
-            "--hide-error-context",
-            "--no-color-output",
-            "--cache-dir",
-            str(Path(tempfile.gettempdir()) / "printos-regenerate-mypy-cache"),
-            "-p",
-            package.name,
-        ],
-        env=_python_env(package.parent),
-        cwd=package.parent,
-        capture_output=True,
-        text=True,
-        check=False,
+    cache = Path(tempfile.gettempdir()) / "printos-regenerate-mypy-cache"
+    checked = _python_in(
+        package.parent,
+        *("-m", "mypy", "--strict", "--no-error-summary", "--hide-error-context"),
+        *("--no-color-output", "--cache-dir", str(cache), "-p", package.name),
     )
     if checked.returncode != 0:
         error = _first_error(package, checked.stdout + checked.stderr)
@@ -558,14 +545,7 @@ def check_ext(package: Path, *, own: bool) -> None:
     if not (ext / "printos_ext" / "_generated.py").is_file():
         print("note: no src/printos_ext here to check the package against")
         return
-    done = subprocess.run(
-        [sys.executable, "-c", _EXT_PROBE, str(ext)],
-        env=_python_env(package.parent, ext),
-        cwd=package.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _python_in(package.parent, "-c", _EXT_PROBE, str(ext), path=(ext,))
     lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
     if done.returncode != 0:
         raise RegenerateError(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -43,7 +44,13 @@ class Result:
     mypy: bool = False
     mypy_error: str | None = None
     operations: list[dict[str, Any]] = field(default_factory=list)
+    omitted: list[str] = field(default_factory=list)
     seconds: float = 0.0
+
+    def kept(self) -> list[dict[str, Any]]:
+        """The operations the generator did not report as omitted (``omitted:`` lines of the
+        change report, as stock omits them too): each must be a working method."""
+        return [op for op in self.operations if _route(op["operation"]) not in self.omitted]
 
     @property
     def total(self) -> int:
@@ -61,6 +68,20 @@ class Result:
     def round_trips(self) -> int:
         return sum(1 for op in self.operations if op["round_trip"])
 
+    def worse_than(self, other: Result) -> list[str]:
+        """The checks this result fails where ``other`` (stock, on the same spec) passes, and
+        the operations ``other`` calls (or round-trips) that this one does not."""
+        worse = [
+            check
+            for check in ("generates", "imports", "ruff", "mypy")
+            if getattr(other, check) and not getattr(self, check)
+        ]
+        for column in ("called", "round_trip"):
+            mine = {op["operation"] for op in self.operations if op[column]}
+            theirs = {op["operation"] for op in other.operations if op[column]}
+            worse += [f"{column}: {name}" for name in sorted(theirs - mine)]
+        return worse
+
     def failures(self) -> list[tuple[str, str]]:
         """(operation, error line) for every check that failed."""
         found = []
@@ -68,7 +89,7 @@ class Result:
             error = getattr(self, f"{name}_error")
             if error:
                 found.append(("-", f"{name}: {error}"))
-        for op in self.operations:
+        for op in self.kept():
             if op["error"]:
                 found.append((op["operation"], op["error"]))
         return found
@@ -105,8 +126,25 @@ def _first_error(text: str) -> str:
     return _last_line(text)
 
 
+def _route(title: str) -> str:
+    """``GET /pets`` of ``GET /pets (listPets)``."""
+    return " ".join(title.split(" ")[:2])
+
+
+def omissions(report: str) -> list[str]:
+    """The operations regenerate.py's report says the generator omitted whole (``GET /pets``;
+    not those it generated without a piece, such as a response schema)."""
+    found = []
+    for line in report.splitlines():
+        match = re.match(r"omitted: ([A-Z]+ /\S*)", line)
+        if match and "will not be generated" in line:
+            found.append(match.group(1))
+    return found
+
+
 def generate(spec: Path, mode: str, tree: Path) -> tuple[bool, str | None]:
-    """Generate ``spec`` into ``tree`` (a directory on PYTHONPATH afterwards)."""
+    """Generate ``spec`` into ``tree`` (a directory on PYTHONPATH afterwards); what the
+    generator omitted is in ``tree/omitted.txt``."""
     if mode == "ours":
         done = _run(
             [
@@ -123,6 +161,7 @@ def generate(spec: Path, mode: str, tree: Path) -> tuple[bool, str | None]:
                 "--no-ext-check",
             ]
         )
+        (tree / "omitted.txt").write_text("\n".join(omissions(done.stdout)), encoding="utf-8")
         if done.returncode != 0 or not (tree / OURS_PACKAGE / "__init__.py").exists():
             return False, f"exit {done.returncode}: {_reason(done.stderr + done.stdout)}"
         shutil.copytree(EXT, tree / "printos_ext", ignore=shutil.ignore_patterns("__pycache__"))
@@ -152,10 +191,19 @@ def generate(spec: Path, mode: str, tree: Path) -> tuple[bool, str | None]:
 
 
 def ruff(package_dir: Path) -> tuple[bool, str | None]:
-    for args in (["check"], ["format", "--check"]):
+    """``ruff check`` with ruff's classic default rules, the ones that matter in generated code
+    (E4, E7, E9, F: syntax, undefined names, unused imports, redefinitions; the project's style
+    rules are not meant for generated code, which pyproject.toml excludes), and ``ruff format
+    --check`` as the generator's post-hook formats."""
+    rules = ["--select", "E4,E7,E9,F", "--output-format", "concise"]
+    for args in (["check", *rules], ["format", "--check"]):
         done = _run([str(BIN / "ruff"), *args, "--isolated", "--no-cache", str(package_dir)])
         if done.returncode != 0:
-            return False, f"ruff {args[0]}: {_first_error(done.stdout + done.stderr)}"
+            lines = (done.stdout + done.stderr).strip().splitlines()
+            findings = [line for line in lines if re.search(r":\d+:\d+: [A-Z]+\d+", line)]
+            findings = findings or [line for line in lines if "Would reformat" in line] or lines
+            first = findings[0].replace(str(package_dir.parent) + "/", "") if findings else "?"
+            return False, f"ruff {args[0]} ({len(findings)} findings): {first[:300]}"
     return True, None
 
 
@@ -216,6 +264,9 @@ def run(
         result.generates, result.generate_error = generate(spec, mode, tree)
         if result.generates:
             import_error, result.operations = probe(spec, mode, tree)
+            omitted = tree / "omitted.txt"
+            if omitted.exists():
+                result.omitted = [line for line in omitted.read_text().splitlines() if line]
             result.imports, result.import_error = import_error is None, import_error
             if checks:
                 package = OURS_PACKAGE if mode == "ours" else STOCK_PACKAGE
