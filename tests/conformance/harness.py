@@ -155,6 +155,7 @@ def generate(spec: Path, mode: str, tree: Path) -> tuple[bool, str | None]:
                 "--output",
                 str(tree / OURS_PACKAGE),
                 "--no-release",
+                "--no-overlay",  # HP's overlay is for HP's spec
                 # A corpus spec is another API: printos_ext's Devices helpers cannot import with
                 # it (regenerate.py would rightly refuse); the probe imports printos_ext itself.
                 "--no-ext-check",
