@@ -8,11 +8,26 @@ from __future__ import annotations
 
 import math
 
+from ._text import server_text
 from .errors import InvalidArgumentError
+
+_SHOWN_DIGITS = 30
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message, bounded: an int of thousands of digits (which ``repr``
+    refuses beyond ``sys.get_int_max_str_digits()``) is described by its size instead."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        # 0.30103 = log10(2): the digit count, to within one, without converting to text.
+        digits = int(abs(value).bit_length() * 0.30103) + 1
+        if digits > _SHOWN_DIGITS:
+            sign = "a negative" if value < 0 else "an"
+            return f"{sign} int of about {digits} digits"
+    return server_text(repr(value), 100)
 
 
 def _got(value: object) -> str:
-    return f"got {type(value).__name__} {value!r}"
+    return f"got {type(value).__name__} {shown(value)}"
 
 
 def text(name: str, value: object) -> str:
@@ -38,7 +53,7 @@ def count(name: str, value: object, *, minimum: int = 0, maximum: int | None = N
         raise InvalidArgumentError(f"{name} must be an int, {_got(value)}")
     if value < minimum or (maximum is not None and value > maximum):
         bound = f">= {minimum}" if maximum is None else f"between {minimum} and {maximum}"
-        raise InvalidArgumentError(f"{name} must be {bound}, got {value}")
+        raise InvalidArgumentError(f"{name} must be {bound}, got {shown(value)}")
     return value
 
 
@@ -49,9 +64,14 @@ def optional_count(
 
 
 def percentage(name: str, value: object) -> float:
-    """A finite number from 0 to 100 inclusive."""
+    """A finite number from 0 to 100 inclusive.
+
+    An int is compared as an int: converting one beyond float range (``10**400``) to test
+    finiteness would raise OverflowError instead of this error.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidArgumentError(f"{name} must be a number, {_got(value)}")
-    if not math.isfinite(value) or not 0 <= value <= 100:
-        raise InvalidArgumentError(f"{name} must be between 0 and 100, got {value}")
+    finite = isinstance(value, int) or math.isfinite(value)
+    if not finite or not 0 <= value <= 100:
+        raise InvalidArgumentError(f"{name} must be between 0 and 100, got {shown(value)}")
     return value

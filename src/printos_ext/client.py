@@ -299,7 +299,7 @@ class PrintOSClient(gen.APIResources):
                 timeout=phases,
             )
         except UNENCODABLE as exc:  # a body or header that cannot be sent
-            raise encoding_error(method, kwargs["url"], exc) from exc
+            raise encoding_error(method, kwargs["url"], exc, kwargs.get("json")) from exc
         response = await self._send(request, policy=self._policy(max_retries), deadline=deadline)
         return RawResponse(response, operation.parse, operation.name)
 
