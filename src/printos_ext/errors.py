@@ -212,8 +212,9 @@ def _error_fields(body: Any) -> dict[str, str | None]:
     """What an error body says, read from the shapes servers use.
 
     * HP PrintOS: ``{"smsError": {"statusCode", "message", "subCode", "developerInfo",
-      "moreInfoUrl", "serviceName"}}``;
-    * ``{"error": {"code", "message", "field"}}`` (the sandbox, and many APIs);
+      "moreInfoUrl", "serviceName"}}``, plus the sandbox's own ``field`` (the offending JSON
+      path or query parameter) and ``existingId`` (on a 409: the device that already exists);
+    * ``{"error": {"code", "message", "field", "existingId"}}`` (many APIs);
     * RFC 7807 / 9457 problem details: ``{"type", "title", "status", "detail", "instance"}``;
     * a flat ``{"message": ...}`` / ``{"detail": ...}`` / ``{"error": "..."}``;
     * a body that is not JSON: its text, whitespace collapsed.
@@ -228,15 +229,19 @@ def _error_fields(body: Any) -> dict[str, str | None]:
             fields["developer_info"] = _scalar(sms.get("developerInfo"))
             fields["more_info_url"] = _scalar(sms.get("moreInfoUrl"))
             fields["service_name"] = _scalar(sms.get("serviceName"))
+            fields["field"] = _scalar(sms.get("field"))
+            fields["existing_id"] = _scalar(sms.get("existingId"))
         elif isinstance(error, dict):
             fields["message"] = _scalar(error.get("message"))
             fields["error_code"] = _scalar(error.get("code"))
             fields["field"] = _scalar(error.get("field"))
+            fields["existing_id"] = _scalar(error.get("existingId"))
         elif isinstance(body.get("title"), str) or isinstance(body.get("detail"), str):
             title, detail = _scalar(body.get("title")), _scalar(body.get("detail"))
             both = title and detail and title != detail
             fields["message"] = f"{title}: {detail}" if both else (detail or title)
             fields["more_info_url"] = _scalar(body.get("type"))
+            fields["existing_id"] = _scalar(body.get("existingId"))
         else:
             fields["message"] = next(
                 (_scalar(body[k]) for k in ("message", "error") if _scalar(body.get(k))), None
