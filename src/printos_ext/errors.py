@@ -349,7 +349,17 @@ class NotFoundError(APIStatusError):
 
 
 class ConflictError(APIStatusError):
-    """409: for example a serial number that is already provisioned."""
+    """409: for example a serial number that is already provisioned.
+
+    ``existing_id`` is the id of what already exists when the server names it (``existingId`` in
+    the error body, as the sandbox sends it for a duplicate serial number), else None. It makes
+    provisioning safe to repeat: a provision whose answer was lost can be sent again, and its
+    409 gives the id the first attempt created (see the README, "Provisioning safely").
+    """
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(response)
+        self.existing_id: str | None = _error_fields(self.body).get("existing_id")
 
 
 class UnprocessableEntityError(APIStatusError):
