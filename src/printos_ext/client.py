@@ -25,10 +25,13 @@ import httpx
 
 from . import _generated as gen
 from ._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitExceeded, parse_codings
-from ._limits import slots
+from ._environment import SETUP_ERRORS, setup_error
+from ._loops import Pool as _Pool
+from ._loops import current_loop, loop_error
 from ._response import RawResponse
+from ._text import server_text
 from ._transport_errors import UNENCODABLE, classify, closed_error, encoding_error
-from ._urls import raw_path
+from ._urls import is_loopback, origin, raw_path
 from .auth import BASE_PATH_EXTENSION, ENV_KEY, ENV_SECRET, PrintOSHmacAuth, base_path_of
 from .errors import (
     InvalidArgumentError,
@@ -139,32 +142,45 @@ class PrintOSClient(gen.APIResources):
                 raise InvalidArgumentError(
                     f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
                 )
-            self._http = http_client
+            self._pool = _Pool(http_client)
             self._owns_http = False
             self._headers = defaults
         else:
-            try:
-                self._http = httpx.AsyncClient(
+            hooks = {k: list(v) for k, v in event_hooks.items()} if event_hooks else None
+            phases = self._timeouts[0]
+
+            def build() -> httpx.AsyncClient:
+                return httpx.AsyncClient(
                     headers=defaults,
                     transport=transport,
-                    event_hooks={k: list(v) for k, v in event_hooks.items()}
-                    if event_hooks
-                    else None,
+                    event_hooks=hooks,
                     verify=verify,
-                    timeout=self._timeouts[0],
+                    timeout=phases,
                 )
+
+            try:
+                self._pool = _Pool(build())
             except UnicodeEncodeError as exc:  # the value may be a credential: never shown
                 raise InvalidArgumentError(
                     f"headers: a header value cannot be sent: {exc.encoding} {exc.reason} "
                     "(the value is not shown)"
                 ) from None
+            except SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
+                raise setup_error(exc) from exc
+            # A pool of our own making can be made again for another event loop (see _Pool);
+            # a transport passed in is the caller's, with whatever state it keeps.
+            if transport is None:
+                self._pool.rebuild = build
             self._owns_http = True
         self._sleep: Sleep = sleep or anyio.sleep
         self._rng = rng or random.Random()
         self._base = str(self.base_url).rstrip("/")
         self._base_path = base_path_of(self.base_url)  # what signed paths are relative to
         self._urls: dict[str, httpx.URL] = {}
-        self._slots = slots(self._http)  # see _limits: requests in flight <= pool connections
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        return self._pool.http
 
     @functools.cached_property
     def devices(self) -> Devices:
@@ -215,7 +231,16 @@ class PrintOSClient(gen.APIResources):
     async def aclose(self) -> None:
         """Close the connection pool, unless it belongs to an ``http_client`` you passed in."""
         if self._owns_http:
-            await self._http.aclose()
+            pool = self._pool
+            loop = current_loop()
+            if pool.loop is not None and loop is not pool.loop:
+                pool.bind(loop)  # the old loop's connections cannot be closed from this one
+            try:
+                await pool.http.aclose()
+            except RuntimeError as exc:
+                if not pool.moved:
+                    raise
+                raise loop_error(exc) from exc
 
     @property
     def http_client(self) -> httpx.AsyncClient:
@@ -314,8 +339,12 @@ class PrintOSClient(gen.APIResources):
         method = request.method
         # Only worth computing when someone reads the debug log (it is on the hot path).
         path = raw_path(request) if logger.isEnabledFor(logging.DEBUG) else ""
-        if self._http.is_closed:
+        pool = self._pool
+        if pool.http.is_closed:
             raise closed_error()
+        loop = current_loop()
+        if loop is not pool.loop:
+            pool.bind(loop)
         attempt = 0
         while True:
             attempt += 1
@@ -325,6 +354,8 @@ class PrintOSClient(gen.APIResources):
             except Exception as exc:  # typed in one place: _transport_errors.classify
                 typed = classify(exc, request, policy, client_closed=self._http.is_closed)
                 if typed is None:
+                    if pool.moved and isinstance(exc, RuntimeError):
+                        raise loop_error(exc) from exc
                     raise
                 error, retryable, cause = typed
             else:
@@ -368,7 +399,7 @@ class PrintOSClient(gen.APIResources):
         ``asyncio.timeout`` does that job at a fraction of the per-request cost of anyio's
         cancel scope, which other loops (trio) get.
         """
-        async with self._slots:
+        async with self._pool.slots:
             if deadline is None:
                 return await self._exchange(request)
             aio = _running_asyncio()

@@ -5,6 +5,8 @@ The hierarchy follows what a caller wants to branch on::
     PrintOSError
     ├── InvalidArgumentError (also a ValueError)   bad input, caught before any request is sent
     ├── ClientClosedError                          the client was used after aclose()
+    ├── EventLoopError                             used from two event loops at once, or a pool
+    │                                              passed in that cannot follow a new loop
     ├── PaginationError                            a next link the SDK will not follow, or too
     │                                              many pages
     ├── UnexpectedError                            an exception outside this model (a bug, in
@@ -49,6 +51,7 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConflictError",
+    "EventLoopError",
     "InternalServerError",
     "InvalidArgumentError",
     "NotAuthorizedError",
@@ -78,6 +81,15 @@ class InvalidArgumentError(PrintOSError, ValueError):
 
 class ClientClosedError(PrintOSError):
     """The :class:`~printos_ext.PrintOSClient` (or the ``httpx.AsyncClient`` it uses) is closed."""
+
+
+class EventLoopError(PrintOSError):
+    """The client cannot serve this event loop: another loop is using it at the same time, or
+    an ``http_client``/``transport`` you passed in is bound to the loop that used it before.
+
+    A client whose pool the SDK made follows its caller from one loop to the next (two
+    ``asyncio.run`` calls, asyncio then trio); see :mod:`printos_ext._loops`.
+    """
 
 
 class PaginationError(PrintOSError):
