@@ -13,6 +13,7 @@ import functools
 import logging
 import os
 import random
+import re
 import ssl
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -560,4 +561,21 @@ def _check_headers(name: str, headers: Mapping[str, str]) -> Mapping[str, str]:
                 if isinstance(key, str)
                 else f"{name} must map str to str; it has a key of type {type(key).__name__}"
             )
+        if not _HEADER_NAME.fullmatch(key):
+            raise InvalidArgumentError(
+                f"{name}: {server_text(key, 100)!r} is not a valid HTTP header name "
+                "(letters, digits and !#$%&'*+-.^_`|~ only)"
+            )
+        if _HEADER_BREAK.search(value):
+            # A CR or LF would start another header (or the body): refused before anything is
+            # sent, whatever transport is used. The value may be a credential: never shown.
+            raise InvalidArgumentError(
+                f"{name}: the value of {key!r} contains a CR, LF or NUL character, which HTTP "
+                "header values cannot carry (the value is not shown)"
+            )
     return headers
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""RFC 9110 ``token``: what a field name may be."""
+_HEADER_BREAK = re.compile(r"[\r\n\x00]")
