@@ -14,6 +14,9 @@ request still gets the client's auth, retries and typed errors. What this module
   result with that exception as its cause: it does not cancel the other items. Only errors
   that are not about one item propagate: a non-iterable batch or a bad ``concurrency`` (raised
   before anything is sent), and cancellation.
+* Order per device: updates of one device (provisions of one serial number) are sent one after
+  another, in input order, so the last one in the batch is the one the server keeps; other
+  devices' items run side by side.
 * Validation first: every item is checked (with the same rules as the single-item methods)
   before any request is sent; an invalid item becomes an
   :class:`~printos_ext.errors.InvalidArgumentError` result and is never sent.
@@ -24,7 +27,7 @@ keys (``{"device_id": "d1", "status": "READY"}``), which is convenient for rows 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 import anyio
@@ -155,6 +158,16 @@ def _checked_update(item: object) -> StatusUpdate:
     return update
 
 
+def _serial_number(request: ProvisionRequest) -> Hashable:
+    # One physical device per serial number: the first provision of it wins, any repeat gets
+    # the 409 (and ConflictError.existing_id), whatever the concurrency.
+    return request.serial_number
+
+
+def _device_id(update: StatusUpdate) -> Hashable:
+    return update.device_id
+
+
 def _batch(items: object, what: str) -> list[Any]:
     # A str or a single mapping is iterable too, but iterating it would make nonsense items.
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
@@ -170,32 +183,44 @@ async def _run_all(
     prepare: Callable[[object], ItemT],
     call: Callable[[ItemT], Awaitable[ValueT]],
     concurrency: int,
+    key: Callable[[ItemT], Hashable],
 ) -> list[BulkResult[InputT, ValueT]]:
-    """Validate every item, then ``call`` the valid ones, ``concurrency`` at a time."""
+    """Validate every item, then ``call`` the valid ones, ``concurrency`` at a time.
+
+    Items with the same ``key`` (one device) form a chain, sent one after another in input
+    order by one worker: two updates of a device in one batch cannot overtake each other, so the
+    server ends with the last one, as a loop of single calls would. Different keys run side by
+    side.
+    """
     results: list[BulkResult[InputT, ValueT] | None] = [None] * len(items)
-    ready: list[tuple[int, ItemT]] = []
+    chains: dict[Hashable, list[tuple[int, ItemT]]] = {}
     for index, item in enumerate(items):
         try:
-            ready.append((index, prepare(item)))
+            prepared = prepare(item)
         except PrintOSError as exc:
             results[index] = BulkResult(input=item, error=exc)
+        except Exception as exc:  # a check that failed in an unforeseen way: this item only
+            results[index] = BulkResult(input=item, error=UnexpectedError(f"item {index}", exc))
+        else:
+            chains.setdefault(key(prepared), []).append((index, prepared))
 
-    async def worker(queue: Iterator[tuple[int, ItemT]]) -> None:
-        # Workers share one iterator; next() never awaits, so no two take the same item.
-        for index, prepared in queue:
-            try:
-                value = await call(prepared)
-            except PrintOSError as exc:
-                results[index] = BulkResult(input=items[index], error=exc)
-            except Exception as exc:  # one item's bug must not cancel the other workers
-                error = UnexpectedError(f"item {index}", exc)
-                results[index] = BulkResult(input=items[index], error=error)
-            else:
-                results[index] = BulkResult(input=items[index], value=value)
+    async def worker(queue: Iterator[list[tuple[int, ItemT]]]) -> None:
+        # Workers share one iterator; next() never awaits, so no two take the same chain.
+        for chain in queue:
+            for index, prepared in chain:
+                try:
+                    value = await call(prepared)
+                except PrintOSError as exc:
+                    results[index] = BulkResult(input=items[index], error=exc)
+                except Exception as exc:  # one item's bug must not cancel the other workers
+                    error = UnexpectedError(f"item {index}", exc)
+                    results[index] = BulkResult(input=items[index], error=error)
+                else:
+                    results[index] = BulkResult(input=items[index], value=value)
 
-    queue = iter(ready)
+    queue = iter(chains.values())
     async with anyio.create_task_group() as tg:
-        for _ in range(min(concurrency, len(ready))):
+        for _ in range(min(concurrency, len(chains))):
             tg.start_soon(worker, queue)
     return [result for result in results if result is not None]
 
@@ -221,7 +246,7 @@ async def provision_many(
             timeout=timeout,
         )
 
-    return await _run_all(batch, _checked_provision, call, limit)
+    return await _run_all(batch, _checked_provision, call, limit, _serial_number)
 
 
 async def update_status_many(
@@ -246,4 +271,4 @@ async def update_status_many(
             timeout=timeout,
         )
 
-    return await _run_all(batch, _checked_update, call, limit)
+    return await _run_all(batch, _checked_update, call, limit, _device_id)
