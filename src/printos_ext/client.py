@@ -75,9 +75,13 @@ class PrintOSClient(gen.APIResources):
     variables.
 
     * ``auth``: any ``httpx.Auth``; ``None`` (the default) means HMAC from the environment when
-      ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` are set, otherwise no authentication (one of the two
-      without the other is an :class:`InvalidArgumentError`). HMAC signs paths relative to
-      ``base_url``, so a service base URL such as ``https://printos.api.hp.com/printbeat`` works.
+      ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` are set (one of the two without the other is an
+      :class:`InvalidArgumentError`). HMAC signs paths relative to ``base_url``, so a service
+      base URL such as ``https://printos.api.hp.com/printbeat`` works.
+    * ``allow_unauthenticated``: without credentials (no ``auth``, no environment variables) the
+      client sends unsigned requests only to a loopback host (a local sandbox); for any other
+      ``base_url``, HP's by default, the constructor raises InvalidArgumentError unless this is
+      True (a proxy that signs requests itself, a test server elsewhere).
     * ``timeout``: seconds, the overall limit for one attempt (connect, send, wait, read), or an
       ``httpx.Timeout`` for per-phase limits only.
     * ``max_retries`` / ``retry``: see :class:`RetryPolicy`; per call, ``max_retries=`` overrides.
@@ -105,6 +109,7 @@ class PrintOSClient(gen.APIResources):
         environ: Mapping[str, str] | None = None,
         sleep: Sleep | None = None,
         rng: random.Random | None = None,
+        allow_unauthenticated: bool = False,
     ) -> None:
         env = os.environ if environ is None else environ
         self.base_url = _base_url(base_url if base_url is not None else env.get(ENV_BASE_URL))
@@ -124,6 +129,18 @@ class PrintOSClient(gen.APIResources):
         if max_response_bytes <= 0:
             raise InvalidArgumentError("max_response_bytes must be > 0")
         self.max_response_bytes = max_response_bytes
+        if not isinstance(allow_unauthenticated, bool):
+            raise InvalidArgumentError(
+                f"allow_unauthenticated must be a bool, got {type(allow_unauthenticated).__name__}"
+            )
+        if self.auth is None and not allow_unauthenticated and not is_loopback(self.base_url.host):
+            # Unsigned requests to HP's API (the default base URL) can only be refused, after
+            # leaving the machine; most likely the credentials were forgotten.
+            raise InvalidArgumentError(
+                f"no credentials for {origin(self.base_url)}: pass auth= (PrintOSHmacAuth(key, "
+                "secret)) or set PRINTOS_KEY and PRINTOS_SECRET; without credentials requests go "
+                "only to a loopback host, unless you pass allow_unauthenticated=True"
+            )
         defaults = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
