@@ -47,13 +47,23 @@ def text(name: str, value: object) -> str:
     return value
 
 
+INT64_MAX = 2**63 - 1
+"""The largest count accepted: what a 64-bit integer holds, as JSON readers in most languages
+(and the int64 of OpenAPI) do. A bigger int could not be sent, or read back, as a number."""
+
+
 def count(name: str, value: object, *, minimum: int = 0, maximum: int | None = None) -> int:
-    """An int (not a bool) within ``[minimum, maximum]``."""
+    """An int (not a bool) within ``[minimum, maximum]``; without a maximum, at most INT64_MAX,
+    so that a value accepted now (by ``StatusReporter.report``, say) can always be sent later."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidArgumentError(f"{name} must be an int, {_got(value)}")
     if value < minimum or (maximum is not None and value > maximum):
         bound = f">= {minimum}" if maximum is None else f"between {minimum} and {maximum}"
         raise InvalidArgumentError(f"{name} must be {bound}, got {shown(value)}")
+    if value > INT64_MAX:
+        raise InvalidArgumentError(
+            f"{name} must be at most {INT64_MAX} (a 64-bit integer), got {shown(value)}"
+        )
     return value
 
 
