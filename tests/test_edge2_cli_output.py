@@ -244,3 +244,17 @@ def test_sandbox_and_demo_without_the_extra_say_how_to_install_it(command: list[
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().endswith(SANDBOX_EXTRA)
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["devices", "provision", "--model", "M", "--serial", " "], "--serial must not be empty"),
+        (["devices", "status", " ", "--status", "IDLE"], "ID must not be empty"),
+        (["devices", "status", "d1", "--status", " "], "--status must not be empty"),
+    ],
+)
+def test_an_invalid_value_is_named_by_its_option(args: list[str], option: str) -> None:
+    result = printos(*args, base_url="http://127.0.0.1:9")
+    assert result.returncode == 2
+    assert f"printos: error: {option}" in result.stderr.decode()
