@@ -18,6 +18,9 @@ errors. It works for every operation of the spec, with no code per operation. Wh
 * Validation first: every item is checked before any request is sent, by building its request
   with the method itself (:func:`check_call`: the same checks, no I/O); an invalid item becomes
   an :class:`~printos_ext.errors.InvalidArgumentError` result and is never sent.
+* Order per resource: items whose path parameters are the same (updates of one device) are
+  sent one after another, in input order, so the last one in the batch is the one the server
+  keeps; other items run side by side.
 
 An item is the method's arguments: a mapping (``{"device_id": "d1", "status": "READY"}``,
 convenient for rows read from a file) or an attrs instance whose fields are named like them
@@ -26,7 +29,16 @@ convenient for rows read from a file) or an attrs instance whose fields are name
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+import inspect
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Hashable,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from typing import Any, Generic, TypeVar
 
 import anyio
@@ -174,6 +186,20 @@ def _arguments(item: object) -> dict[str, Any]:
     )
 
 
+def _chain_key(method: Callable[..., Awaitable[Any]]) -> Callable[[dict[str, Any]], Hashable]:
+    """What makes two items of ``method`` one chain: the same path parameters (the method's
+    positional ones, ``device_id``); a method without any sends each item on its own."""
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    names = [p.name for p in inspect.signature(method).parameters.values() if p.kind in kinds]
+
+    def key(arguments: dict[str, Any]) -> Hashable:
+        if not names:
+            return id(arguments)
+        return tuple(repr(arguments.get(name)) for name in names)
+
+    return key
+
+
 def _batch(items: object) -> list[Any]:
     # A str or a single mapping is iterable too, but iterating it would make nonsense items.
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
@@ -189,32 +215,44 @@ async def _run_all(
     prepare: Callable[[object], ItemT],
     call: Callable[[ItemT], Awaitable[ValueT]],
     concurrency: int,
+    key: Callable[[ItemT], Hashable],
 ) -> list[BulkResult[InputT, ValueT]]:
-    """Validate every item, then ``call`` the valid ones, ``concurrency`` at a time."""
+    """Validate every item, then ``call`` the valid ones, ``concurrency`` at a time.
+
+    Items with the same ``key`` (one device) form a chain, sent one after another in input
+    order by one worker: two updates of a device in one batch cannot overtake each other, so the
+    server ends with the last one, as a loop of single calls would. Different keys run side by
+    side.
+    """
     results: list[BulkResult[InputT, ValueT] | None] = [None] * len(items)
-    ready: list[tuple[int, ItemT]] = []
+    chains: dict[Hashable, list[tuple[int, ItemT]]] = {}
     for index, item in enumerate(items):
         try:
-            ready.append((index, prepare(item)))
+            prepared = prepare(item)
         except PrintOSError as exc:
             results[index] = BulkResult(input=item, error=exc)
+        except Exception as exc:  # a check that failed in an unforeseen way: this item only
+            results[index] = BulkResult(input=item, error=UnexpectedError(f"item {index}", exc))
+        else:
+            chains.setdefault(key(prepared), []).append((index, prepared))
 
-    async def worker(queue: Iterator[tuple[int, ItemT]]) -> None:
-        # Workers share one iterator; next() never awaits, so no two take the same item.
-        for index, prepared in queue:
-            try:
-                value = await call(prepared)
-            except PrintOSError as exc:
-                results[index] = BulkResult(input=items[index], error=exc)
-            except Exception as exc:  # one item's bug must not cancel the other workers
-                error = UnexpectedError(f"item {index}", exc)
-                results[index] = BulkResult(input=items[index], error=error)
-            else:
-                results[index] = BulkResult(input=items[index], value=value)
+    async def worker(queue: Iterator[list[tuple[int, ItemT]]]) -> None:
+        # Workers share one iterator; next() never awaits, so no two take the same chain.
+        for chain in queue:
+            for index, prepared in chain:
+                try:
+                    value = await call(prepared)
+                except PrintOSError as exc:
+                    results[index] = BulkResult(input=items[index], error=exc)
+                except Exception as exc:  # one item's bug must not cancel the other workers
+                    error = UnexpectedError(f"item {index}", exc)
+                    results[index] = BulkResult(input=items[index], error=error)
+                else:
+                    results[index] = BulkResult(input=items[index], value=value)
 
-    queue = iter(ready)
+    queue = iter(chains.values())
     async with anyio.create_task_group() as tg:
-        for _ in range(min(concurrency, len(ready))):
+        for _ in range(min(concurrency, len(chains))):
             tg.start_soon(worker, queue)
     return [result for result in results if result is not None]
 
@@ -240,4 +278,4 @@ async def run_many(
     async def call(arguments: dict[str, Any]) -> T:
         return await method(**arguments, max_retries=max_retries, timeout=timeout)
 
-    return await _run_all(batch, prepare, call, limit)
+    return await _run_all(batch, prepare, call, limit, _chain_key(method))
