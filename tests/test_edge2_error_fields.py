@@ -15,6 +15,7 @@ import pytest
 from printos_ext import ConflictError, PrintOSClient, UnprocessableEntityError
 from printos_ext import _generated as gen
 from printos_ext.errors import status_error
+from printos_api_client.api.devices import update_device_status
 from printos_ext.sandbox import Sandbox
 
 
@@ -35,10 +36,14 @@ def _error(body: object, status: int = 409) -> object:
 @pytest.mark.anyio
 async def test_field_inside_sms_error_is_read_from_the_sandbox(client: PrintOSClient) -> None:
     device = await client.devices.provision(model="M", serial_number="S1")
-    generated = gen.Devices(client)  # no client-side checks: the server's 422 comes back
-    metrics = gen.DeviceStatusUpdateMetrics(ink_level=101)
+    # Past the client-side checks (the generated method would refuse 101): the server's 422.
+    request = {
+        "method": "put",
+        "url": f"/devices/{device.id}/status",
+        "json": {"metrics": {"inkLevel": 101}},
+    }
     with pytest.raises(UnprocessableEntityError) as caught:
-        await generated.update_status(str(device.id), metrics=metrics)
+        await client.send_operation(update_device_status.OPERATION, request)
     assert caught.value.field == "metrics.inkLevel"
     assert "field: metrics.inkLevel" in str(caught.value)
 

@@ -575,11 +575,23 @@ _TYPES: dict[str, tuple[tuple[type, ...], str]] = {
 
 
 def _number(value: float | None) -> str:
+    """A number for a message: a bound (``0``, not ``0.0``), or a value, an int of more than 30 digits described
+    by its size (``str`` refuses one beyond ``sys.get_int_max_str_digits()``)"""
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and value.bit_length() > 100
+    ):
+        return f"an int of about {int(value.bit_length() * 0.30103) + 1} digits"
     return (
         str(int(value))
         if isinstance(value, float) and value.is_integer()
         else str(value)
     )
+
+
+INT64_MAX = 2**63 - 1
+"""The largest integer sent: what a 64-bit integer holds, as JSON readers in most languages (and OpenAPI's int64) do"""
 
 
 def _matches(pattern: str, value: str) -> bool:
@@ -615,8 +627,9 @@ def check_value(constraint: Constraint, value: object) -> None:
     if not isinstance(value, types) or (
         isinstance(value, bool) and constraint.type != "boolean"
     ):
+        shown = _number(value) if isinstance(value, int | float) else repr(value)[:100]
         raise ArgumentError(
-            f"{name} must be {expected}, got {type(value).__name__} {value!r}"
+            f"{name} must be {expected}, got {type(value).__name__} {shown}"
         )
     if isinstance(value, str):
         if constraint.min_length is not None and len(value) < constraint.min_length:
@@ -633,9 +646,7 @@ def check_value(constraint: Constraint, value: object) -> None:
             if (
                 not value.strip()
             ):  # the usual case of a pattern meaning "non-blank": say so
-                raise ArgumentError(
-                    f"{name} must not be blank (the spec's pattern), got {value!r}"
-                )
+                raise ArgumentError(f"{name} must not be empty (it is only whitespace)")
             shown = value if len(value) <= 60 else value[:60] + "..."
             raise ArgumentError(
                 f"{name} must match the pattern {constraint.pattern}, got {shown!r}"
@@ -653,10 +664,15 @@ def check_value(constraint: Constraint, value: object) -> None:
         if (low is not None and not low <= value) or (
             high is not None and not value <= high
         ):
+            got = _number(value)
             if low is not None and high is not None:
                 raise ArgumentError(
-                    f"{name} must be between {_number(low)} and {_number(high)}, got {value}"
+                    f"{name} must be between {_number(low)} and {_number(high)}, got {got}"
                 )
             if low is not None:
-                raise ArgumentError(f"{name} must be >= {_number(low)}, got {value}")
-            raise ArgumentError(f"{name} must be <= {_number(high)}, got {value}")
+                raise ArgumentError(f"{name} must be >= {_number(low)}, got {got}")
+            raise ArgumentError(f"{name} must be <= {_number(high)}, got {got}")
+        if isinstance(value, int) and not -INT64_MAX - 1 <= value <= INT64_MAX:
+            raise ArgumentError(
+                f"{name} must be a 64-bit integer (at most {INT64_MAX} in size), got {_number(value)}"
+            )

@@ -185,12 +185,17 @@ def _client(args: argparse.Namespace) -> PrintOSClient:
     return client
 
 
-async def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+async def _run(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, argv: Sequence[str]
+) -> int:
     command: operations.Command = args.command
     positional, keywords = operations.call_arguments(parser, args)
     async with _client(args) as client:
         method = getattr(getattr(client, command.tag), command.method)
-        result = await method(*positional, **keywords)
+        try:
+            result = await method(*positional, **keywords)
+        except InvalidArgumentError as error:  # named as the command line names it
+            raise InvalidArgumentError(operations.as_typed(command, str(error), argv)) from error
     if args.json:
         _print_json(operations.render_json(command, result, positional))
     else:
@@ -242,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .demo import main as demo_main
 
             return demo_main()
-        code = anyio.run(_run, parser, args)
+        code = anyio.run(_run, parser, args, arguments)
         return code
     except PrintOSError as error:
         cli_args.say("printos", _describe(error))

@@ -338,3 +338,20 @@ def render_json(command: Command, result: Any, positional: list[Any]) -> Any:
         }
         return {**ids, _past(command.method.split("_")[0]): True}
     return result
+
+
+def as_typed(command: Command, message: str, argv: Sequence[str]) -> str:
+    """An SDK message about the call, in the command line's words: ``serial_number`` becomes the
+    option as typed (``--serial``), a path parameter its metavar (``ID``), and the operation's
+    name in front goes."""
+    message = re.sub(r"^\w+: (?=\w+ |nothing to send)", "", message)
+    for name in sorted([*command.positional, *command.keywords], key=len, reverse=True):
+        if name in command.positional:
+            shown = name.rpartition("_")[2].upper()
+        else:
+            option = f"--{name.replace('_', '-')}"
+            typed = [a.split("=")[0] for a in argv if a.startswith("--") and len(a) > 2]
+            shown = next((a for a in typed if option.startswith(a.split("=")[0])), option)
+        message = re.sub(rf"(?<![\w-]){re.escape(name)}=", shown, message)
+        message = re.sub(rf"^{re.escape(name)}(?= )", shown, message)
+    return message
