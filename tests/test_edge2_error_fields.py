@@ -12,10 +12,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from printos_ext import ConflictError, PrintOSClient, UnprocessableEntityError
-from printos_ext import _generated as gen
-from printos_ext.errors import status_error
 from printos_api_client.api.devices import update_device_status
+from printos_ext import ConflictError, PrintOSClient, UnprocessableEntityError
+from printos_ext.errors import status_error
 from printos_ext.sandbox import Sandbox
 
 
