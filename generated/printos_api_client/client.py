@@ -377,6 +377,23 @@ class Transport(Protocol):
     ) -> APIResponse[T]: ...
 
 
+class SyncTransport(Protocol):
+    """What the sync resources (``Sync<Tag>``) send through: ``Transport`` with ``request`` a plain method
+
+    printos_ext.SyncPrintOSClient implements it with the same pipeline as the async client, on threads.
+    """
+
+    def request(
+        self,
+        operation: Operation[T],
+        build: Callable[[], dict[str, Any]],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[T]: ...
+
+
 def path_segment(name: str, value: object) -> str:
     """``value`` as one path segment, percent-encoded
 

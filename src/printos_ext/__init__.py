@@ -1,4 +1,4 @@
-"""printos_ext: the async PrintOS Device API client you import.
+"""printos_ext: the PrintOS Device API client you import (async, and its sync twin).
 
 ``PrintOSClient`` wraps the generated ``printos_api_client`` package with authentication, retries,
 typed errors and pagination; the request and response models are the generated attrs classes,
@@ -51,6 +51,10 @@ from .version import __version__
 # The device-workflow helpers load on first use: most programs never touch them, and importing
 # them (with the task-group machinery they bring) would add to every program's start-up time.
 _LAZY = {
+    # The sync twin loads when a program first names it: an async program never pays for it.
+    "SyncDevices": "_sync.devices",
+    "SyncDevicesWithRawResponse": "_sync.devices",
+    "SyncPrintOSClient": "_sync.client",
     "BulkResult": "bulk",
     "ProvisionRequest": "bulk",
     "StatusUpdate": "bulk",
@@ -63,6 +67,8 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from ._sync.client import SyncPrintOSClient
+    from ._sync.devices import SyncDevices, SyncDevicesWithRawResponse
     from .bulk import BulkResult, ProvisionRequest, StatusUpdate
     from .reporter import (
         FlushTimeoutError,
@@ -126,6 +132,9 @@ __all__ = [
     "RetryPolicy",
     "StatusReporter",
     "StatusUpdate",
+    "SyncDevices",
+    "SyncDevicesWithRawResponse",
+    "SyncPrintOSClient",
     "UnexpectedError",
     "UnprocessableEntityError",
     "__version__",

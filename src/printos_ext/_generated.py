@@ -7,10 +7,11 @@ Two reasons to funnel every use through here:
   one; installed normally, it is the top-level ``printos_api_client``. Static types always come
   from the installed name.
 * Regeneration. The generated package gives printos_ext the resource base classes
-  (``APIResources``, one class per tag) and, for the methods printos_ext overrides, each operation's
-  ``OPERATION`` and ``_get_kwargs`` (the request as httpx keyword arguments), called with the
-  argument shapes in ``_CALLS``; and the model fields in ``_MODEL_FIELDS``. If a regenerated
-  package lacks a piece (a spec change removed a field, added a required parameter, ...),
+  (``APIResources`` and its sync twin ``SyncAPIResources``, one class per tag) and, for the
+  methods printos_ext overrides, each operation's ``OPERATION`` and ``_get_kwargs`` (the request
+  as httpx keyword arguments), called with the argument shapes in ``_CALLS``; and the model
+  fields in ``_MODEL_FIELDS``. If a regenerated package lacks a piece (a spec change removed a
+  field, added a required parameter, ...),
   importing printos_ext fails here, naming it, instead of failing later at run time. Operations
   printos_ext does not override need nothing here: they reach users through the generated
   resources alone. When printos_ext starts using another field or passes another argument, add
@@ -38,6 +39,9 @@ __all__ = [
     "Operation",
     "PrintDevice",
     "PrintDeviceList",
+    "SyncAPIResources",
+    "SyncDevices",
+    "SyncDevicesWithRawResponse",
     "list_devices",
     "package_name",
     "provision_device",
@@ -154,10 +158,12 @@ def _fields(model: Any) -> dict[str, Any]:
 
 
 if TYPE_CHECKING:
-    from printos_api_client.api import APIResources
+    from printos_api_client.api import APIResources, SyncAPIResources
     from printos_api_client.api.devices import (
         Devices,
         DevicesWithRawResponse,
+        SyncDevices,
+        SyncDevicesWithRawResponse,
         list_devices,
         provision_device,
         update_device_status,
@@ -193,7 +199,17 @@ else:
     ArgumentError = _errors.ArgumentError
     DecodeError = _errors.DecodeError
     Operation = _module("client", "Operation").Operation
-    APIResources = _module("api", "APIResources").APIResources
-    _devices = _module("api.devices", "Devices", "DevicesWithRawResponse")
+    _api = _module("api", "APIResources", "SyncAPIResources")
+    APIResources = _api.APIResources
+    SyncAPIResources = _api.SyncAPIResources
+    _devices = _module(
+        "api.devices",
+        "Devices",
+        "DevicesWithRawResponse",
+        "SyncDevices",
+        "SyncDevicesWithRawResponse",
+    )
     Devices = _devices.Devices
     DevicesWithRawResponse = _devices.DevicesWithRawResponse
+    SyncDevices = _devices.SyncDevices
+    SyncDevicesWithRawResponse = _devices.SyncDevicesWithRawResponse

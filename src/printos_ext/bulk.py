@@ -5,8 +5,8 @@ run the single-item operations side by side over the client's one connection poo
 request still gets the client's auth, retries and typed errors. What this module adds:
 
 * Bounded concurrency: at most ``concurrency`` requests in flight, whatever the batch size (a
-  fixed pool of worker tasks in one anyio task group, so it runs on asyncio and trio alike and
-  holds no more than ``concurrency`` tasks however long the batch is).
+  fixed pool of ``concurrency`` workers however long the batch is: tasks in one anyio task group
+  for the async client, so it runs on asyncio and trio alike; threads for the sync one).
 * Per-item outcomes: a batch never fails because one item did. Each item gets a
   :class:`BulkResult` (its value or its :class:`~printos_ext.errors.PrintOSError`), in input
   order. An item whose request fails with an exception outside the typed model (a bug in an
@@ -27,9 +27,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
-import anyio
 import attrs
 
+from . import _async_io as io
 from . import _generated as gen
 from . import _validate as check
 from .client import Timeout
@@ -181,7 +181,8 @@ async def _run_all(
             results[index] = BulkResult(input=item, error=exc)
 
     async def worker(queue: Iterator[tuple[int, ItemT]]) -> None:
-        # Workers share one iterator; next() never awaits, so no two take the same item.
+        # Workers share one iterator; next() never awaits (and is atomic for threads), so no two
+        # take the same item.
         for index, prepared in queue:
             try:
                 value = await call(prepared)
@@ -193,10 +194,7 @@ async def _run_all(
             else:
                 results[index] = BulkResult(input=items[index], value=value)
 
-    queue = iter(ready)
-    async with anyio.create_task_group() as tg:
-        for _ in range(min(concurrency, len(ready))):
-            tg.start_soon(worker, queue)
+    await io.run_workers(min(concurrency, len(ready)), worker, iter(ready))
     return [result for result in results if result is not None]
 
 

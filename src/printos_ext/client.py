@@ -14,18 +14,16 @@ import logging
 import os
 import random
 import ssl
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from types import ModuleType, TracebackType
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-import anyio
 import attrs
 import httpx
 
+from . import _async_io as io
 from . import _generated as gen
 from ._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitExceeded, parse_codings
-from ._limits import slots
 from ._response import RawResponse
 from ._transport_errors import UNENCODABLE, classify, closed_error, encoding_error
 from ._urls import raw_path
@@ -159,12 +157,12 @@ class PrintOSClient(gen.APIResources):
                     "(the value is not shown)"
                 ) from None
             self._owns_http = True
-        self._sleep: Sleep = sleep or anyio.sleep
+        self._sleep: Sleep = sleep or io.sleep
         self._rng = rng or random.Random()
         self._base = str(self.base_url).rstrip("/")
         self._base_path = base_path_of(self.base_url)  # what signed paths are relative to
         self._urls: dict[str, httpx.URL] = {}
-        self._slots = slots(self._http)  # see _limits: requests in flight <= pool connections
+        self._slots = io.slots(self._http)  # see _limits: requests in flight <= pool connections
 
     @functools.cached_property
     def devices(self) -> Devices:
@@ -249,8 +247,8 @@ class PrintOSClient(gen.APIResources):
     ) -> RawResponse[T]:
         """Send a generated operation through the pipeline; what every resource method calls.
 
-        This implements the generated package's ``Transport`` protocol. ``build`` gives the request
-        as httpx keyword arguments; a bad argument it finds becomes InvalidArgumentError.
+        This implements the generated package's ``Transport`` protocol. ``build`` gives the
+        request as httpx keyword arguments; a bad argument it finds becomes InvalidArgumentError.
         """
         try:
             kwargs = build()
@@ -364,18 +362,13 @@ class PrintOSClient(gen.APIResources):
 
         First a slot among the requests in flight (see :mod:`printos_ext._limits`): waiting for
         one is not part of the deadline. The deadline then covers the whole exchange (a server
-        trickling its body byte by byte does not reset it); it raises TimeoutError. On asyncio,
-        ``asyncio.timeout`` does that job at a fraction of the per-request cost of anyio's
-        cancel scope, which other loops (trio) get.
+        trickling its body byte by byte does not reset it); it raises TimeoutError (see
+        :mod:`printos_ext._async_io`).
         """
         async with self._slots:
             if deadline is None:
                 return await self._exchange(request)
-            aio = _running_asyncio()
-            if aio is not None:
-                async with aio.timeout(deadline):
-                    return await self._exchange(request)
-            with anyio.fail_after(deadline):
+            async with io.deadline(deadline):
                 return await self._exchange(request)
 
     async def _exchange(self, request: httpx.Request) -> httpx.Response:
@@ -394,6 +387,7 @@ class PrintOSClient(gen.APIResources):
     async def _read(self, response: httpx.Response) -> httpx.Response:
         """Read the body into ``response``, refusing more than max_response_bytes of it."""
         limit = self.max_response_bytes
+        io.check_deadline()
         if response.is_stream_consumed:  # in-memory transports hand over a read body
             if len(response.content) > limit:
                 raise ResponseTooLargeError(response, limit)
@@ -415,6 +409,7 @@ class PrintOSClient(gen.APIResources):
                 parse_codings(response.headers.get_list("content-encoding")), limit
             )
             async for raw in response.aiter_raw():
+                io.check_deadline()
                 chunks.extend(decoder.feed(raw))
             chunks.extend(decoder.finish())
         except LimitExceeded:
@@ -445,6 +440,7 @@ class _LimitedStream(httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         size = 0
         async for chunk in self._stream:  # type: ignore[union-attr]
+            io.check_deadline()
             size += len(chunk)
             if size > self._limit:
                 raise ResponseTooLargeError(self._response, self._limit)
@@ -452,22 +448,6 @@ class _LimitedStream(httpx.AsyncByteStream):
 
     async def aclose(self) -> None:
         await self._stream.aclose()  # type: ignore[union-attr]
-
-
-def _running_asyncio() -> ModuleType | None:
-    """The asyncio module when the caller runs on it, else None (trio, say).
-
-    Read from sys.modules rather than imported: asyncio costs ~15 ms to import, and a program that
-    has not imported it cannot be running on it.
-    """
-    aio = sys.modules.get("asyncio")
-    if aio is None:
-        return None
-    try:
-        aio.get_running_loop()
-    except RuntimeError:
-        return None
-    return aio
 
 
 def _credentials_in(env: Mapping[str, str]) -> bool:

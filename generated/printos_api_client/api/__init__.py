@@ -11,7 +11,7 @@ from typing import Any, ClassVar, TypeVar
 import httpx
 
 from ..client import APIResponse, Operation
-from .devices import Devices
+from .devices import Devices, SyncDevices
 
 T = TypeVar("T")
 
@@ -19,8 +19,8 @@ T = TypeVar("T")
 class APIResources(abc.ABC):
     """A client.Transport with one attribute per tag of the spec, each that tag's resource sending through it
 
-    Subclass it and implement ``request`` (printos_ext.PrintOSClient does): a tag added to the spec appears as a
-    new attribute after regeneration, with nothing else to change.
+    Subclass it and implement ``request`` (printos_ext.PrintOSClient does): a tag added to the spec appears
+    as a new attribute after regeneration, with nothing else to change.
     """
 
     RESOURCES: ClassVar[tuple[str, ...]] = ("devices",)
@@ -44,7 +44,32 @@ class APIResources(abc.ABC):
         return Devices(self)
 
 
-__all__ = [
-    "APIResources",
-    "Devices",
-]
+class SyncAPIResources(abc.ABC):
+    """A client.SyncTransport with one attribute per tag of the spec, each that tag's sync resource sending through it
+
+    Subclass it and implement ``request`` (printos_ext.SyncPrintOSClient does): a tag added to the spec appears
+    as a new attribute after regeneration, with nothing else to change.
+    """
+
+    RESOURCES: ClassVar[tuple[str, ...]] = ("devices",)
+    """The resource attributes, one per tag"""
+
+    @abc.abstractmethod
+    def request(
+        self,
+        operation: Operation[T],
+        build: Callable[[], dict[str, Any]],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[T]:
+        """Send ``operation``; see client.SyncTransport"""
+
+    @cached_property
+    def devices(self) -> SyncDevices:
+        """The operations of the "devices" tag"""
+        return SyncDevices(self)
+
+
+__all__ = ["APIResources", "Devices", "SyncAPIResources", "SyncDevices"]

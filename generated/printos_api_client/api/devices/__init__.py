@@ -2,7 +2,7 @@
 # Do not edit by hand: change the spec, generator-config.yml or openapi/templates/, then run scripts/regenerate.sh.
 
 """The Devices resource: one method per operation of the spec's "devices" tag, sending through a
-client.Transport"""
+client.Transport; and SyncDevices, the same methods as plain calls, sending through a client.SyncTransport"""
 
 import builtins
 from collections.abc import Mapping
@@ -11,7 +11,7 @@ from typing import Any, overload
 
 import httpx
 
-from ...client import APIResponse, Transport, request_body
+from ...client import APIResponse, SyncTransport, Transport, request_body
 from ...models.device_provision_request import DeviceProvisionRequest
 from ...models.device_status_update import DeviceStatusUpdate
 from ...models.device_status_update_metrics import DeviceStatusUpdateMetrics
@@ -294,4 +294,282 @@ class Devices:
         response.parse()
 
 
-__all__ = ["Devices", "DevicesWithRawResponse"]
+class SyncDevicesWithRawResponse:
+    """The methods of SyncDevices, returning the response (status, headers, request id) with ``.parse()``"""
+
+    def __init__(self, client: SyncTransport) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[PrintDeviceList]:
+        """List Devices (GET /devices)
+
+        Retrieve a list of provisioned print devices.
+
+        Args:
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            The response, with ``.parse()`` giving PrintDeviceList.
+        """
+
+        return self._client.request(
+            list_devices.OPERATION,
+            lambda: list_devices._get_kwargs(),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def provision(
+        self,
+        *,
+        model: str | None = None,
+        serial_number: str | None = None,
+        location: str | None = None,
+        body: DeviceProvisionRequest | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[PrintDevice]:
+        """Provision Device (POST /devices)
+
+        Register a new device with the PrintOS Cloud Platform.
+
+        Args:
+            model (str | None):
+            serial_number (str | None):
+            location (str | None):
+            body (DeviceProvisionRequest): the request body as a model, instead of its fields as keywords.
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            The response, with ``.parse()`` giving PrintDevice.
+        """
+
+        return self._client.request(
+            provision_device.OPERATION,
+            lambda: provision_device._get_kwargs(
+                body=request_body(
+                    body,
+                    DeviceProvisionRequest,
+                    required=True,
+                    fields={
+                        "model": (model, None),
+                        "serial_number": (serial_number, None),
+                        "location": (location, None),
+                    },
+                    required_fields=(),
+                ),
+            ),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def update_status(
+        self,
+        device_id: str,
+        *,
+        status: str | None = None,
+        metrics: DeviceStatusUpdateMetrics | None = None,
+        body: DeviceStatusUpdate | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[None]:
+        """Update Device Status (PUT /devices/{device_id}/status)
+
+        Send device status update to the platform.
+
+        Args:
+            device_id (str):
+            status (str | None):
+            metrics (DeviceStatusUpdateMetrics | None):
+            body (DeviceStatusUpdate): the request body as a model, instead of its fields as keywords.
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            The response, with ``.parse()`` giving None.
+        """
+
+        return self._client.request(
+            update_device_status.OPERATION,
+            lambda: update_device_status._get_kwargs(
+                device_id,
+                body=request_body(
+                    body,
+                    DeviceStatusUpdate,
+                    required=True,
+                    fields={
+                        "status": (status, None),
+                        "metrics": (metrics, None),
+                    },
+                    required_fields=(),
+                ),
+            ),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class SyncDevices:
+    """The operations of the spec's "devices" tag, as plain calls sending through ``client`` (a client.SyncTransport)"""
+
+    def __init__(self, client: SyncTransport) -> None:
+        self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> SyncDevicesWithRawResponse:
+        """The same methods, each returning the response (status, headers, request id) with ``.parse()``"""
+        return SyncDevicesWithRawResponse(self._client)
+
+    def list(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> PrintDeviceList:
+        """List Devices (GET /devices)
+
+        Retrieve a list of provisioned print devices.
+
+        Args:
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            PrintDeviceList
+        """
+
+        response = self._client.request(
+            list_devices.OPERATION,
+            lambda: list_devices._get_kwargs(),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+        return response.parse()
+
+    def provision(
+        self,
+        *,
+        model: str | None = None,
+        serial_number: str | None = None,
+        location: str | None = None,
+        body: DeviceProvisionRequest | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> PrintDevice:
+        """Provision Device (POST /devices)
+
+        Register a new device with the PrintOS Cloud Platform.
+
+        Args:
+            model (str | None):
+            serial_number (str | None):
+            location (str | None):
+            body (DeviceProvisionRequest): the request body as a model, instead of its fields as keywords.
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            PrintDevice
+        """
+
+        response = self._client.request(
+            provision_device.OPERATION,
+            lambda: provision_device._get_kwargs(
+                body=request_body(
+                    body,
+                    DeviceProvisionRequest,
+                    required=True,
+                    fields={
+                        "model": (model, None),
+                        "serial_number": (serial_number, None),
+                        "location": (location, None),
+                    },
+                    required_fields=(),
+                ),
+            ),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+        return response.parse()
+
+    def update_status(
+        self,
+        device_id: str,
+        *,
+        status: str | None = None,
+        metrics: DeviceStatusUpdateMetrics | None = None,
+        body: DeviceStatusUpdate | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Update Device Status (PUT /devices/{device_id}/status)
+
+        Send device status update to the platform.
+
+        Args:
+            device_id (str):
+            status (str | None):
+            metrics (DeviceStatusUpdateMetrics | None):
+            body (DeviceStatusUpdate): the request body as a model, instead of its fields as keywords.
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            None
+        """
+
+        response = self._client.request(
+            update_device_status.OPERATION,
+            lambda: update_device_status._get_kwargs(
+                device_id,
+                body=request_body(
+                    body,
+                    DeviceStatusUpdate,
+                    required=True,
+                    fields={
+                        "status": (status, None),
+                        "metrics": (metrics, None),
+                    },
+                    required_fields=(),
+                ),
+            ),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+        response.parse()
+
+
+__all__ = [
+    "Devices",
+    "DevicesWithRawResponse",
+    "SyncDevices",
+    "SyncDevicesWithRawResponse",
+]
