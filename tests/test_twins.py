@@ -11,6 +11,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
+import anyio.abc
+import anyio.from_thread
 import httpx
 import pytest
 import respx
@@ -33,6 +36,7 @@ from printos_ext import (
 )
 from printos_ext.sandbox import SandboxServer, serve_sandbox
 
+from rawserver import raw_server, read_request
 from twins import KINDS, Twin, twin_for
 
 BASE = "https://printos.api.hp.com"
@@ -232,6 +236,31 @@ def test_bulk_gives_one_result_per_item_in_input_order(twin: Twin, mock: respx.M
     assert [r.ok for r in results] == [True, True, False, True, True, True, False]
     assert isinstance(results[2].error, ConflictError)
     assert isinstance(results[6].error, InvalidArgumentError)
+
+
+def test_a_body_trickling_in_hits_the_overall_deadline(twin: Twin) -> None:
+    """Each byte arrives well within the read timeout; only the per-attempt deadline stops it
+    (the sync client checks it between chunks, see _sync_io)."""
+    sent = 0
+
+    async def slow_loris(stream: anyio.abc.ByteStream) -> None:
+        nonlocal sent
+        await read_request(stream)
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n"
+        await stream.send(head)
+        for byte in b'{"devices": []}'.ljust(60):
+            await stream.send(bytes([byte]))
+            sent += 1
+            await anyio.sleep(0.05)
+
+    with (
+        anyio.from_thread.start_blocking_portal() as portal,
+        portal.wrap_async_context_manager(raw_server(slow_loris)) as url,
+    ):
+        client = twin.client(base_url=url, timeout=0.5, max_retries=0)
+        with pytest.raises(APITimeoutError):
+            twin.run(client.devices.list())
+    assert sent < 60
 
 
 # End to end: the sandbox on a loopback socket, HMAC on.
