@@ -27,6 +27,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 import httpx
+from bench_overhead import DEVICE_ID, WARMUP_ROUNDS, _reset
 from run_all import Result, print_table
 
 from printos_api_client.api.devices import SyncDevices as GeneratedSyncDevices
@@ -35,11 +36,9 @@ from printos_ext.sandbox import Sandbox, serve_sandbox
 
 TARGET = 1.02
 IMPORT_TARGET = 1.02
-DEVICE_ID = "dev-bench-0001"
 KEY, SECRET = "bench-key", "bench-secret-0123456789"
 ROUNDS = 60
 BATCH = 10
-WARMUP_ROUNDS = 3
 IMPORT_RUNS = 9
 WITHOUT_TWIN = "import sys; sys.modules['printos_ext._sync'] = None; "
 
@@ -50,11 +49,6 @@ NOTES = (
 )
 
 Call = Callable[[], None]
-
-
-def _reset(sandbox: Sandbox) -> None:
-    sandbox.state.reset()
-    sandbox.state.provision(model="HP Indigo 7K", serial_number="SN-BENCH", device_id=DEVICE_ID)
 
 
 def _operations(client: SyncPrintOSClient, http: httpx.Client) -> dict[str, tuple[Call, Call]]:
