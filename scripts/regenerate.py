@@ -2,19 +2,29 @@
 
 Steps, each of which stops the run with a clear message on failure:
 
-1. validate the spec (openapi-spec-validator), so a broken spec never reaches the generator;
+1. validate the spec (openapi-spec-validator). The policy is that whatever the pinned
+   openapi-python-client generates, this pipeline generates too: the validator's findings are
+   printed as ``note:`` lines and generation goes on (``--strict`` refuses instead, as CI does for
+   the committed spec);
 2. print what changed for SDK users between the baseline spec (by default the one committed in
    git HEAD; ``--baseline`` to override) and this one, each change marked BREAKING or safe (see
    ``spec_diff.py``). ``--report-only`` stops here; ``--fail-on-breaking`` stops here with exit 3
    when anything is breaking, writing nothing;
 3. run the pinned openapi-python-client with ``generator-config.yml`` and the custom templates in
-   ``openapi/templates/`` into a temporary directory (the committed tree is untouched until the
-   generator and its ruff post-hooks have all succeeded);
-   Then write ``_origin.py`` into it: the spec's ``info.version``, the SHA-256 of the spec file
-   and the generator version, which the package re-exports (``printos_api_client.SPEC_SHA256``);
-4. replace ``generated/printos_api_client`` with the result, or with ``--check`` only compare the
+   ``openapi/templates/`` into a temporary directory. What the generator leaves out (an
+   unresolvable ``$ref``, an unsupported parameter) is printed as ``omitted:`` lines naming the
+   operation or schema, as are the names the templates had to change (``renamed:``, see
+   README "Generated resources"); ``--strict`` refuses on any of them. Then write ``_origin.py``
+   into it: the spec's ``info.version``, the SHA-256 of the spec file and the generator version,
+   which the package re-exports (``printos_api_client.SPEC_SHA256``);
+4. verify the temporary tree, so that broken code is never written: every module compiles and
+   imports (in a fresh interpreter), ``mypy --strict`` passes on the package (``--no-mypy`` skips
+   that, the slowest check), and ``import printos_ext`` works with it: the hand-written layer
+   still finds every operation, argument and model field it uses (``src/printos_ext/_generated.py``
+   lists them). A failure exits 2, writes nothing and names the operation or schema at fault;
+5. replace ``generated/printos_api_client`` with the result, or with ``--check`` only compare the
    two and list the files that differ (the drift check CI runs);
-5. when the report has changes and the output is this repository's package (the default
+6. when the report has changes and the output is this repository's package (the default
    ``--output``), release (see ``release.py``): bump the version in ``src/printos_ext/version.py``
    (major for a breaking change, else minor) and prepend the CHANGELOG.md entry.
    ``--check``, ``--report-only`` and ``--no-release`` release nothing.
@@ -31,6 +41,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -120,8 +131,13 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def validate_spec(spec: Path) -> None:
-    """Fail with the validator's own words when the spec is not valid OpenAPI."""
+def validate_spec(spec: Path, *, strict: bool = False) -> list[str]:
+    """The validator's findings as ``note:`` lines; with ``strict``, fail on the first instead.
+
+    Not strict, a finding does not stop the run: the generator parses a good deal the validator
+    refuses (a ``title`` beside a ``$ref`` in 3.1, ``default: 'True'`` on a boolean,
+    ``$recursiveAnchor``), and what it cannot parse it omits and says so (see :func:`generate`).
+    """
     from openapi_spec_validator import validate
     from openapi_spec_validator.readers import read_from_filename
 
@@ -136,9 +152,15 @@ def validate_spec(spec: Path) -> None:
     except Exception as exc:
         # Keep the first line: some validator backends append the whole failing schema.
         message = str(getattr(exc, "message", exc)).strip().splitlines()[0]
+        message = message.split(" within {", 1)[0]  # not the whole document after it
+        if len(message) > 300:
+            message = f"{message[:300]}..."
         path = "/".join(str(p) for p in getattr(exc, "path", ()) or ())
         where = f" at {path}" if path else ""
-        raise RegenerateError(f"spec {spec} is not valid OpenAPI{where}: {message}") from exc
+        if strict:
+            raise RegenerateError(f"spec {spec} is not valid OpenAPI{where}: {message}") from exc
+        return [f"note: the validator finds the spec not valid OpenAPI{where}: {message}"]
+    return []
 
 
 def check_generator_version() -> None:
@@ -158,8 +180,12 @@ def check_generator_version() -> None:
         )
 
 
-def generate(spec: Path, destination: Path) -> None:
-    """Run the generator into ``destination`` (which must not exist yet)."""
+def generate(spec: Path, destination: Path) -> list[str]:
+    """Run the generator into ``destination`` (which must not exist yet).
+
+    Returns what the generator left out, one ``omitted:`` line per piece (see
+    :func:`omissions`). Only a generator that writes no package at all is a failure here.
+    """
     env = dict(os.environ)
     # The post-hooks call `ruff` by name: make sure it is the one installed beside this Python.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -178,16 +204,63 @@ def generate(spec: Path, destination: Path) -> None:
         "none",
         "--output-path",
         str(destination),
-        "--fail-on-warning",
     ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    problems = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    output = result.stdout + result.stderr
+    if result.returncode != 0 and (destination / "__init__.py").is_file():
+        # The templates rendered, but the post-hooks (ruff) failed: most likely on code that does
+        # not compile. Name it rather than only "ruff failed".
+        compile_all(destination)
     if result.returncode != 0 or not (destination / "__init__.py").is_file():
+        problems = [line for line in output.splitlines() if line.strip()]
         detail = "\n".join(problems) or "(no output)"
         raise RegenerateError(f"openapi-python-client failed (exit {result.returncode}):\n{detail}")
     for name in IGNORED:
         for leftover in destination.rglob(name):
             shutil.rmtree(leftover, ignore_errors=True)
+    return omissions(output)
+
+
+_OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
+
+
+def omissions(output: str) -> list[str]:
+    """The generator's warnings as one line each: what it omitted and why.
+
+    openapi-python-client prints each warning as a header line (``WARNING parsing GET /a within
+    default.`` or ``Unable to process schema /components/schemas/Bad:``), then its reason on the
+    next non-blank line, then the offending JSON.
+    """
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    found: list[str] = []
+    for index, head in enumerate(lines):
+        reason = lines[index + 1] if index + 1 < len(lines) else ""
+        reason = _OBJECT_REPR.sub("", reason).replace("status code  (", "status code (")
+        if head.startswith("WARNING parsing "):
+            what = head.removeprefix("WARNING parsing ").rstrip(".")
+            what, _, consequence = what.partition(". ")
+            what = re.sub(r" within (\S+)$", r" (tag \1)", what)
+            found.append(f"omitted: {what}: {reason}{f' ({consequence})' if consequence else ''}")
+        elif head.startswith("Unable to process schema "):
+            schema = head.removeprefix("Unable to process schema ").rstrip(":")
+            found.append(f"omitted: schema {schema}: {reason}")
+        elif head.startswith("Unable to parse this part of your OpenAPI document"):
+            found.append(f"omitted: part of the document: {reason}")
+    return found
+
+
+def renamed(package: Path) -> list[str]:
+    """The names the templates changed to avoid a collision, as the generated code records them.
+
+    Each generated resource module lists them in ``# renamed: ...`` comments (see
+    openapi/templates/resource_helpers.jinja); the change report repeats them.
+    """
+    found: list[str] = []
+    for path in sorted((package / "api").rglob("*.py")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# renamed: ") and line[2:] not in found:
+                found.append(line[2:])
+    return found
 
 
 def spec_identity(spec: Path) -> release.SpecIdentity:
@@ -226,6 +299,189 @@ def origin_module(spec: Path, identity: release.SpecIdentity) -> str:
         f"GENERATOR_VERSION = {json.dumps(GENERATOR_VERSION)}\n"
         '"""The openapi-python-client version that generated this package."""\n'
     )
+
+
+# Imports every module of the package named by argv[1]; on the first failure prints
+# "<relative path>:<line>: <error>" (the deepest frame inside the package) and exits 1.
+_IMPORT_PROBE = """
+import importlib, pkgutil, sys, traceback
+package = importlib.import_module(sys.argv[1])
+root = package.__path__[0]
+names = [m.name for m in pkgutil.walk_packages(package.__path__, sys.argv[1] + ".")]
+for name in names:
+    try:
+        importlib.import_module(name)
+    except BaseException as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(root)]
+        where = (frames[-1].filename[len(root) + 1:], frames[-1].lineno) if frames else (name, 0)
+        print(f"{where[0]}:{where[1]}: {type(exc).__name__}: {exc}".splitlines()[0])
+        sys.exit(1)
+"""
+
+_LOCATED = re.compile(r"^(?P<path>[^:\n]+\.py):(?P<line>\d+):(?:\d+:)? (?P<message>.*)$", re.M)
+
+
+def culprit(package: Path, relative: str, line: int) -> str:
+    """What in the spec a generated file (and line) comes from, for an error message.
+
+    ``api/<tag>/<operation>.py`` is an operation (its method and path from ``OPERATION``),
+    ``api/<tag>/__init__.py`` the resource of a tag (the method around ``line``),
+    ``models/<name>.py`` a schema (the class around ``line``).
+    """
+    path = package / relative
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return relative
+    parts = Path(relative).parts
+
+    def around(pattern: str) -> str | None:
+        for text in reversed(lines[: max(line, 1)]):
+            match = re.match(pattern, text)
+            if match:
+                return match[1]
+        return None
+
+    if len(parts) == 3 and parts[0] == "api" and parts[2] != "__init__.py":
+        text = "\n".join(lines)
+        method = re.search(r'^    method="([^"]*)",', text, re.M)
+        route = re.search(r'^    path="([^"]*)",', text, re.M)
+        if method and route:
+            return f"operation {method[1]} {route[1]} ({relative})"
+        return f"operation {Path(relative).stem} ({relative})"
+    if len(parts) == 3 and parts[0] == "api":
+        name = around(r"\s*(?:async )?def (\w+)\(")
+        return (
+            f"resource of tag {parts[1]!r}"
+            + (f", method {name}" if name else "")
+            + f" ({relative})"
+        )
+    if len(parts) == 2 and parts[0] == "models" and parts[1] != "__init__.py":
+        name = around(r"class (\w+)")
+        return f"schema {name or Path(relative).stem} ({relative})"
+    return relative
+
+
+def _first_error(package: Path, output: str) -> str:
+    """The first ``path:line: message`` of a tool's output, with what in the spec it is."""
+    for match in _LOCATED.finditer(output):
+        relative = match["path"]
+        marker = f"{package.name}/"
+        if marker in relative:
+            relative = relative.split(marker, 1)[1]
+        if (package / relative).is_file():
+            where = culprit(package, relative, int(match["line"]))
+            return f"{where}: line {match['line']}: {match['message'].strip()}"
+    lines = [line for line in output.splitlines() if line.strip()]
+    return lines[0] if lines else "(no output)"
+
+
+def _python_env(*paths: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
+    env["PYTHONPATH"] = os.pathsep.join(str(path) for path in paths)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def compile_all(package: Path) -> None:
+    """Refuse a package with a module that does not compile, naming it."""
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package).as_posix()
+        try:
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")
+        except SyntaxError as exc:
+            where = culprit(package, relative, exc.lineno or 0)
+            raise RegenerateError(
+                f"generated code does not compile: {where}: line {exc.lineno}: {exc.msg}; "
+                "nothing written"
+            ) from None
+
+
+def verify(package: Path, *, mypy: bool = True) -> None:
+    """Refuse a generated package that does not compile, import or type-check.
+
+    Run on the temporary tree before anything is written. The error names the operation or
+    schema whose generated code fails, in one line.
+    """
+    compile_all(package)
+    imported = subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE, package.name],
+        env=_python_env(package.parent),
+        cwd=package.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if imported.returncode != 0:
+        error = _first_error(package, imported.stdout + imported.stderr)
+        raise RegenerateError(f"generated code does not import: {error}; nothing written")
+    if not mypy:
+        return
+    checked = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-error-summary",
+            "--hide-error-context",
+            "--no-color-output",
+            "--cache-dir",
+            str(Path(tempfile.gettempdir()) / "printos-regenerate-mypy-cache"),
+            "-p",
+            package.name,
+        ],
+        env=_python_env(package.parent),
+        cwd=package.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if checked.returncode != 0:
+        error = _first_error(package, checked.stdout + checked.stderr)
+        raise RegenerateError(
+            f"generated code fails mypy --strict: {error}; nothing written "
+            "(--no-mypy skips this check)"
+        )
+
+
+# Imports printos_ext with the package on PYTHONPATH; prints the ImportError's message on failure.
+_EXT_PROBE = """
+import sys
+try:
+    import printos_ext
+except Exception as exc:
+    print(f"{type(exc).__name__}: {exc}")
+    sys.exit(1)
+assert printos_ext._generated.__file__.startswith(sys.argv[1]), printos_ext._generated.__file__
+"""
+
+
+def check_ext(package: Path) -> None:
+    """Refuse a package with which ``import printos_ext`` would fail.
+
+    printos_ext (``src/printos_ext/_generated.py``) checks at import time that the generated
+    package still has every operation, argument and model field it uses; this runs that check
+    against the new tree before it replaces the committed one.
+    """
+    ext = ROOT / "src"
+    if not (ext / "printos_ext" / "_generated.py").is_file():
+        print("note: no src/printos_ext here to check the package against")
+        return
+    done = subprocess.run(
+        [sys.executable, "-c", _EXT_PROBE, str(ext)],
+        env=_python_env(package.parent, ext),
+        cwd=package.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+        raise RegenerateError(
+            "the hand-written layer src/printos_ext would not import with this package, so "
+            f"nothing is written: {lines[-1] if lines else '(no output)'}"
+        )
 
 
 def tree_files(root: Path) -> dict[str, Path]:
@@ -283,12 +539,36 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="regenerate without bumping the version or writing a CHANGELOG entry",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a spec the validator finds invalid, anything the generator omits and any "
+        "renamed name (CI runs the committed spec this way)",
+    )
+    parser.add_argument(
+        "--no-mypy",
+        action="store_true",
+        help="skip mypy --strict on the generated tree (it still must compile and import)",
+    )
+    parser.add_argument(
+        "--no-ext-check",
+        action="store_true",
+        help="do not require that src/printos_ext imports with the result: for a package of "
+        "another API, written with --output elsewhere",
+    )
     args = parser.parse_args(argv)
     spec, output = args.spec.resolve(), args.output.resolve()
     try:
+        if args.no_ext_check and output == OUTPUT.resolve():
+            raise RegenerateError(
+                "--no-ext-check needs --output elsewhere: printos_ext uses "
+                f"{OUTPUT.relative_to(ROOT)}"
+            )
         if not args.report_only:
             check_generator_version()
-        validate_spec(spec)
+        notes = validate_spec(spec, strict=args.strict)
+        if notes:
+            print("\n".join(notes))
         changes = change_report(spec, args.baseline)
         breaking = [change for change in changes if change.breaking]
         if breaking and args.fail_on_breaking:
@@ -303,9 +583,20 @@ def main(argv: list[str] | None = None) -> int:
         identity = spec_identity(spec)
         with tempfile.TemporaryDirectory(prefix="printos-regen-") as scratch:
             fresh = Path(scratch) / PACKAGE
-            generate(spec, fresh)
+            findings = generate(spec, fresh) + renamed(fresh)
+            if findings:
+                print("\n".join(findings))
+            if findings and args.strict:
+                raise RegenerateError(
+                    f"--strict: {len(findings)} omitted or renamed piece(s) (listed above); "
+                    "nothing written"
+                )
             (fresh / ORIGIN).write_text(origin_module(spec, identity), encoding="utf-8")
             drift = differences(fresh, output)
+            if drift and not args.check:
+                verify(fresh, mypy=not args.no_mypy)
+                if not args.no_ext_check:
+                    check_ext(fresh)
             if args.check:
                 if drift:
                     print(f"{output} differs from what {spec.name} generates:", file=sys.stderr)

@@ -188,43 +188,70 @@ def _without_tag_words(tag: str, operation_id: str) -> str:
     return "_".join(w for w in snake_case(operation_id).split("_") if w and w not in forms)
 
 
-# Attributes every generated resource has besides its methods.
-_RESOURCE_ATTRIBUTES = frozenset({"with_raw_response"})
+def _template_names(name: str) -> frozenset[str]:
+    """Names the templates reserve, read from ``openapi/templates/resource_helpers.jinja``.
+
+    That file is the one place they are written (``{% set NAME = [...] %}``); this module follows
+    the same naming rule, so it reads them from there.
+    """
+    text = _HELPERS.read_text(encoding="utf-8")
+    match = re.search(rf"{{% set {name} = (\[[^\]]*\]) %}}", text)
+    if match is None:
+        raise SpecDiffError(f"{_HELPERS} does not define {name}")
+    return frozenset(json.loads(match[1]))
+
+
+_HELPERS = Path(__file__).resolve().parent.parent / "openapi/templates/resource_helpers.jinja"
+# The client's own attributes besides its resources, and the names a resource method cannot take.
+CLIENT_MEMBERS = _template_names("CLIENT_MEMBERS")
+MODULE_NAMES = _template_names("MODULE_NAMES")
+
+
+def _free(name: str, taken: Iterable[str]) -> str:
+    """``name``, with ``_`` appended while it is in ``taken``."""
+    taken = set(taken)
+    while name in taken:
+        name = f"{name}_"
+    return name
 
 
 def method_name(tag: str, operation_id: str, sibling_operation_ids: Iterable[str]) -> str:
-    """The name of an operation's method on its resource (``client.<snake_case(tag)>``).
+    """The name of an operation's method on its resource (``client.<resource_name(tag)>``).
 
-    The rule, shared with the generator's resource template: take the operationId in snake case
-    (:func:`snake_case`) and drop every word that is a word of the tag's snake-cased name, in
-    that word's own, singular or plural form. A word's singular: ``...ies`` -> ``...y``, else a
-    trailing ``s`` dropped; its plural: consonant + ``y`` -> ``...ies``, else ``+ s``. So under
-    tag ``Devices``: ``listDevices`` -> ``list``, ``provisionDevice`` -> ``provision``,
-    ``updateDeviceStatus`` -> ``update_status``, ``getDevice`` -> ``get``.
+    The rule, shared with the generator's resource template (resource_helpers.jinja): take the
+    operationId in snake case (:func:`snake_case`) and drop every word that is a word of the tag's
+    snake-cased name, in that word's own, singular or plural form. A word's singular: ``...ies``
+    -> ``...y``, else a trailing ``s`` dropped; its plural: consonant + ``y`` -> ``...ies``, else
+    ``+ s``. So under tag ``Devices``: ``listDevices`` -> ``list``, ``provisionDevice`` ->
+    ``provision``, ``updateDeviceStatus`` -> ``update_status``, ``getDevice`` -> ``get``.
 
-    The whole snake-cased operationId is used instead when the shortened name is empty, is a
-    Python keyword, is not an identifier or is ``with_raw_response``, or when another operation
-    of the same tag (``sibling_operation_ids``; the operation's own id may be among them)
-    shortens to the same name: then each of them keeps its whole name. The tag is the
-    operation's first tag, or ``default`` for an operation without tags; the caller passes that.
+    The whole operationId as a Python name (:func:`python_identifier`: ``import`` -> ``import_``)
+    is used instead when the shortened name is empty, is a Python keyword, is not an identifier,
+    is one of the names a resource module needs (``MODULE_NAMES``: ``with_raw_response``,
+    ``httpx``, ``str``, ...), or when another operation of the same tag
+    (``sibling_operation_ids``; the operation's own id may be among them) shortens to the same
+    name: then each of them keeps its whole name (with ``_`` appended while that is in
+    ``MODULE_NAMES``). The tag is the operation's first tag, or ``default`` for an operation
+    without tags; the caller passes that.
     """
     short = _without_tag_words(tag, operation_id)
-    if (
-        not short
-        or keyword.iskeyword(short)
-        or not short.isidentifier()
-        or short in _RESOURCE_ATTRIBUTES
-    ):
-        return snake_case(operation_id)
+    whole = _free(python_identifier(operation_id), MODULE_NAMES)
+    if not short or keyword.iskeyword(short) or not short.isidentifier() or short in MODULE_NAMES:
+        return whole
     others = [other for other in sibling_operation_ids if other != operation_id]
     if any(_without_tag_words(tag, other) == short for other in others):
-        return snake_case(operation_id)
+        return whole
     return short
 
 
 def resource_name(tag: str) -> str:
-    """The client attribute of a tag's resource: ``Devices`` -> ``devices``."""
-    return snake_case(tag)
+    """The client attribute of a tag's resource: ``Devices`` -> ``devices``.
+
+    The generator's Python name of the tag (snake case, ``_`` after a keyword or builtin:
+    ``list`` -> ``list_``), with ``_`` appended while it is one of the client's own members
+    (``CLIENT_MEMBERS``: ``request`` -> ``request_``).
+    """
+    return _free(python_identifier(tag, prefix="tag"), CLIENT_MEMBERS)
 
 
 # --- documents --------------------------------------------------------------------------------

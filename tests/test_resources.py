@@ -13,6 +13,7 @@ import jinja2
 import pytest
 import respx
 from openapi_python_client import TEMPLATE_FILTERS
+from openapi_python_client.strings import PythonIdentifier
 
 from printos_api_client.api import APIResources
 from printos_api_client.api.devices import Devices as GeneratedDevices
@@ -297,10 +298,14 @@ def _method_name(tag: str, operation_id: str, siblings: list[str]) -> str:
     """Render the template macro that names resource methods, for one operation of a tag."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES))
     env.filters.update(TEMPLATE_FILTERS)
+    env.globals["python_identifier"] = lambda name: PythonIdentifier(name, "field_")
     template = env.from_string(
         '{% from "resource_helpers.jinja" import method_name %}{{ method_name(tag, e, es) }}'
     )
-    endpoints = [SimpleNamespace(name=name) for name in [operation_id, *siblings]]
+    # As the generator gives them to the templates: an operation's name is its Python identifier.
+    endpoints = [
+        SimpleNamespace(name=PythonIdentifier(name, "field_")) for name in [operation_id, *siblings]
+    ]
     return template.render(tag=tag, e=endpoints[0], es=endpoints).strip()
 
 
@@ -320,6 +325,11 @@ def _method_name(tag: str, operation_id: str, siblings: list[str]) -> str:
         ("devices", "importDevices", [], "import_devices"),  # a keyword: the whole name
         ("devices", "getDevice", ["getDevices"], "get_device"),  # a collision: whole names
         ("devices", "device2fa", [], "device2fa"),  # starts with a digit: the whole name
+        ("data", "import", [], "import_"),  # the whole name, as a Python name
+        ("data", "str", [], "str_"),  # a name the module's annotations need
+        ("data", "getHttpx", [], "get_httpx"),
+        ("data", "httpx", [], "httpx_"),  # the whole name is needed too: "_" appended
+        ("devices", "withRawResponse", [], "with_raw_response_"),
     ],
 )
 def test_method_name_is_the_operation_id_without_the_tag_words(
@@ -341,6 +351,10 @@ def test_method_name_is_the_operation_id_without_the_tag_words(
         ("devices", "device2fa", []),
         ("devices", "withRawResponse", []),
         ("print_jobs", "cancelPrintJob", ["listPrintJobs"]),
+        ("data", "import", []),
+        ("data", "str", []),
+        ("data", "httpx", []),
+        ("true", "getTrue", []),
     ],
 )
 def test_the_change_report_names_methods_as_the_templates_do(

@@ -429,6 +429,7 @@ def request_body(
     required: Literal[True],
     fields: Mapping[str, tuple[object, object]],
     required_fields: tuple[str, ...] = (),
+    aliases: Mapping[str, str] | None = None,
 ) -> B: ...
 
 
@@ -440,6 +441,7 @@ def request_body(
     required: bool,
     fields: Mapping[str, tuple[object, object]],
     required_fields: tuple[str, ...] = (),
+    aliases: Mapping[str, str] | None = None,
 ) -> B | None: ...
 
 
@@ -450,12 +452,15 @@ def request_body(
     required: bool,
     fields: Mapping[str, tuple[object, object]],
     required_fields: tuple[str, ...] = (),
+    aliases: Mapping[str, str] | None = None,
 ) -> B | None:
     """The request body of a resource method that takes either ``body=`` (the model) or its fields as keywords
 
     ``fields`` maps each keyword to ``(value, absent)``: a field was given when its value is not its ``absent``
-    marker (None, or UNSET for a field that may be null or is required). ``required`` says whether the operation
-    needs a body at all: without one, and with no field given, there is none (None).
+    marker (None, or UNSET for a field that may be null, is required or has a default: unset, the model's default
+    applies). ``required`` says whether the operation needs a body at all: without one, and with no field given,
+    there is none (None). ``aliases`` maps a keyword to the model's field when the method had to rename it (a body
+    property named like the method's own ``timeout=``, say).
 
     Raises:
         errors.ArgumentError: both ``body=`` and fields were given, or a required field is missing.
@@ -478,4 +483,6 @@ def request_body(
         )
     if not given and not required:
         return None
+    if aliases:
+        given = {aliases.get(name, name): value for name, value in given.items()}
     return build(**given)

@@ -89,6 +89,21 @@ def _module(relative: str, *required: str) -> ModuleType:
 
 _SEAM = ("_get_kwargs", "OPERATION")
 
+# The hand-written code that relies on each operation and model, named in the ImportError (and so
+# in the message with which scripts/regenerate.py refuses a spec that drops or renames one).
+_USED_BY: dict[str, str] = {
+    "list_devices": "src/printos_ext/devices.py (client.devices.list, iter)",
+    "provision_device": "src/printos_ext/devices.py (client.devices.provision, provision_many)",
+    "update_device_status": (
+        "src/printos_ext/devices.py (client.devices.update_status, update_status_many)"
+    ),
+    "PrintDevice": "src/printos_ext/devices.py, bulk.py, _table.py",
+    "PrintDeviceList": "src/printos_ext/devices.py (client.devices.list, iter)",
+    "DeviceProvisionRequest": "src/printos_ext/devices.py (client.devices.provision)",
+    "DeviceStatusUpdate": "src/printos_ext/devices.py (client.devices.update_status)",
+    "DeviceStatusUpdateMetrics": "src/printos_ext/devices.py (client.devices.update_status)",
+}
+
 # How printos_ext calls each operation's seam: how many positional arguments, which keywords.
 # A renamed path parameter still binds (it is passed positionally); a new required parameter or
 # a removed body does not.
@@ -117,9 +132,12 @@ _MODEL_FIELDS: dict[str, tuple[str, ...]] = {
 
 def _operation(name: str) -> ModuleType:
     """The endpoint module ``api.devices.<name>``, checked to accept the calls printos_ext makes."""
-    module = _module(f"api.devices.{name}", *_SEAM)
-    positional, keywords = _CALLS[name]
-    _check_call(module, "_get_kwargs", positional, keywords)
+    try:
+        module = _module(f"api.devices.{name}", *_SEAM)
+        positional, keywords = _CALLS[name]
+        _check_call(module, "_get_kwargs", positional, keywords)
+    except ImportError as exc:
+        raise ImportError(f"{exc}; used by {_USED_BY[name]}") from exc.__cause__
     return module
 
 
@@ -146,10 +164,11 @@ def _check_fields(models: ModuleType) -> None:
         if name not in _fields(getattr(models, model))
     ]
     if missing:
+        users = sorted({_USED_BY[name.partition(".")[0]] for name in missing})
         raise ImportError(
             f"printos_ext needs the field(s) {', '.join(missing)} of the generated models in "
             f"{models.__name__}, which lack them (was the spec changed without updating "
-            "printos_ext?)"
+            f"printos_ext?); used by {'; '.join(users)}"
         )
 
 

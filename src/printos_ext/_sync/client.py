@@ -304,6 +304,10 @@ class SyncPrintOSClient(gen.SyncAPIResources):
                 url,
                 params=query if query else None,
                 json=kwargs.get("json"),
+                # A form, multipart or raw body, for operations whose spec declares one.
+                data=kwargs.get("data"),
+                files=kwargs.get("files"),
+                content=kwargs.get("content"),
                 headers=headers if headers else None,
                 timeout=phases,
             )

@@ -7,7 +7,7 @@ client.Transport; and SyncDevices, the same methods as plain calls, sending thro
 import builtins
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, overload
+from typing import Any, cast, overload
 
 import httpx
 
@@ -18,7 +18,9 @@ from ...models.device_status_update_metrics import DeviceStatusUpdateMetrics
 from ...models.print_device import PrintDevice
 from ...models.print_device_list import PrintDeviceList
 from ...types import UNSET, Unset
-from . import list_devices, provision_device, update_device_status
+from . import list_devices as _list_devices
+from . import provision_device as _provision_device
+from . import update_device_status as _update_device_status
 
 
 class DevicesWithRawResponse:
@@ -48,8 +50,8 @@ class DevicesWithRawResponse:
         """
 
         return await self._client.request(
-            list_devices.OPERATION,
-            lambda: list_devices._get_kwargs(),
+            _list_devices.OPERATION,
+            lambda: _list_devices._get_kwargs(),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -84,8 +86,8 @@ class DevicesWithRawResponse:
         """
 
         return await self._client.request(
-            provision_device.OPERATION,
-            lambda: provision_device._get_kwargs(
+            _provision_device.OPERATION,
+            lambda: _provision_device._get_kwargs(
                 body=request_body(
                     body,
                     DeviceProvisionRequest,
@@ -132,8 +134,8 @@ class DevicesWithRawResponse:
         """
 
         return await self._client.request(
-            update_device_status.OPERATION,
-            lambda: update_device_status._get_kwargs(
+            _update_device_status.OPERATION,
+            lambda: _update_device_status._get_kwargs(
                 device_id,
                 body=request_body(
                     body,
@@ -184,8 +186,8 @@ class Devices:
         """
 
         response = await self._client.request(
-            list_devices.OPERATION,
-            lambda: list_devices._get_kwargs(),
+            _list_devices.OPERATION,
+            lambda: _list_devices._get_kwargs(),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -222,8 +224,8 @@ class Devices:
         """
 
         response = await self._client.request(
-            provision_device.OPERATION,
-            lambda: provision_device._get_kwargs(
+            _provision_device.OPERATION,
+            lambda: _provision_device._get_kwargs(
                 body=request_body(
                     body,
                     DeviceProvisionRequest,
@@ -272,8 +274,8 @@ class Devices:
         """
 
         response = await self._client.request(
-            update_device_status.OPERATION,
-            lambda: update_device_status._get_kwargs(
+            _update_device_status.OPERATION,
+            lambda: _update_device_status._get_kwargs(
                 device_id,
                 body=request_body(
                     body,
@@ -321,8 +323,8 @@ class SyncDevicesWithRawResponse:
         """
 
         return self._client.request(
-            list_devices.OPERATION,
-            lambda: list_devices._get_kwargs(),
+            _list_devices.OPERATION,
+            lambda: _list_devices._get_kwargs(),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -357,8 +359,8 @@ class SyncDevicesWithRawResponse:
         """
 
         return self._client.request(
-            provision_device.OPERATION,
-            lambda: provision_device._get_kwargs(
+            _provision_device.OPERATION,
+            lambda: _provision_device._get_kwargs(
                 body=request_body(
                     body,
                     DeviceProvisionRequest,
@@ -405,8 +407,8 @@ class SyncDevicesWithRawResponse:
         """
 
         return self._client.request(
-            update_device_status.OPERATION,
-            lambda: update_device_status._get_kwargs(
+            _update_device_status.OPERATION,
+            lambda: _update_device_status._get_kwargs(
                 device_id,
                 body=request_body(
                     body,
@@ -457,8 +459,8 @@ class SyncDevices:
         """
 
         response = self._client.request(
-            list_devices.OPERATION,
-            lambda: list_devices._get_kwargs(),
+            _list_devices.OPERATION,
+            lambda: _list_devices._get_kwargs(),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -495,8 +497,8 @@ class SyncDevices:
         """
 
         response = self._client.request(
-            provision_device.OPERATION,
-            lambda: provision_device._get_kwargs(
+            _provision_device.OPERATION,
+            lambda: _provision_device._get_kwargs(
                 body=request_body(
                     body,
                     DeviceProvisionRequest,
@@ -545,8 +547,8 @@ class SyncDevices:
         """
 
         response = self._client.request(
-            update_device_status.OPERATION,
-            lambda: update_device_status._get_kwargs(
+            _update_device_status.OPERATION,
+            lambda: _update_device_status._get_kwargs(
                 device_id,
                 body=request_body(
                     body,

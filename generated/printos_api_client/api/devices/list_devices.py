@@ -34,6 +34,7 @@ def parse(response: httpx.Response) -> PrintDeviceList:
         response_200 = PrintDeviceList.from_dict(response.json())
 
         return response_200
+
     raise DecodeError.unexpected_status(response.status_code, (200,))
 
 

@@ -44,6 +44,7 @@ def parse(response: httpx.Response) -> PrintDevice:
         response_201 = PrintDevice.from_dict(response.json())
 
         return response_201
+
     raise DecodeError.unexpected_status(response.status_code, (201,))
 
 

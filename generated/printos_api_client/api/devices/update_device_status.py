@@ -44,6 +44,7 @@ def parse(response: httpx.Response) -> None:
     """
     if response.status_code == 200:
         return
+
     raise DecodeError.unexpected_status(response.status_code, (200,))
 
 

@@ -1,0 +1,212 @@
+"""scripts/regenerate.py generates what the stock generator generates, and never writes broken code.
+
+Policy: a spec the validator refuses but openapi-python-client handles is generated, the findings
+printed as ``note:`` lines; what the generator omits is an ``omitted:`` line naming it, and the rest
+is generated (``--strict`` refuses instead). Before anything is written the temporary tree must
+compile, import, pass ``mypy --strict`` and let ``import printos_ext`` work; otherwise the run exits
+2, writes nothing and names the operation or schema at fault.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from scriptload import load_script
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "regenerate.py"
+SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
+GENERATED = ROOT / "generated" / "printos_api_client"
+
+# Valid for openapi-python-client, not for openapi-spec-validator: a boolean default given as a
+# string, a `title` beside a `$ref`, `$recursiveAnchor`; and one unresolvable `$ref` in a parameter.
+LENIENT_SPEC = """\
+openapi: 3.1.0
+info: {title: Lenient, version: 1.0.0}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+  /broken:
+    get:
+      operationId: getBroken
+      parameters:
+        - {name: q, in: query, schema: {$ref: '#/components/schemas/Missing'}}
+      responses:
+        '204': {description: none}
+components:
+  schemas:
+    Thing:
+      type: object
+      $recursiveAnchor: true
+      properties:
+        flag: {type: boolean, default: 'True'}
+        part: {title: Part, $ref: '#/components/schemas/Part'}
+    Part:
+      type: object
+      properties:
+        name: {type: string}
+"""
+
+
+def regenerate(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def lenient(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    tree = tmp_path_factory.mktemp("lenient")
+    spec = tree / "lenient.yml"
+    spec.write_text(LENIENT_SPEC)
+    output = tree / "out" / "printos_api_client"
+    result = regenerate("--spec", spec, "--output", output, "--baseline", SPEC, "--no-ext-check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output, result.stdout
+
+
+@pytest.mark.e2e
+def test_a_spec_the_validator_refuses_but_the_generator_handles_is_generated(
+    lenient: tuple[Path, str],
+) -> None:
+    output, report = lenient
+
+    assert "note: the validator finds the spec not valid OpenAPI" in report
+    assert (output / "models" / "thing.py").is_file()
+    assert (output / "api" / "default" / "list_things.py").is_file()
+
+
+@pytest.mark.e2e
+def test_an_unresolvable_ref_omits_only_its_operation_and_says_so(
+    lenient: tuple[Path, str],
+) -> None:
+    output, report = lenient
+
+    assert not (output / "api" / "default" / "get_broken.py").exists()
+    assert (
+        "omitted: GET /broken (tag default): cannot parse parameter of endpoint get_broken: "
+        "Could not find reference in parsed models or enums (Endpoint will not be generated)"
+    ) in report.splitlines()
+
+
+@pytest.mark.e2e
+def test_strict_refuses_what_the_generator_would_omit(tmp_path: Path) -> None:
+    spec = tmp_path / "lenient.yml"
+    spec.write_text(LENIENT_SPEC)
+    output = tmp_path / "printos_api_client"
+
+    result = regenerate("--spec", spec, "--output", output, "--strict", "--no-ext-check")
+
+    assert result.returncode == 2
+    assert "not valid OpenAPI" in result.stderr
+    assert not output.exists()
+
+
+@pytest.mark.e2e
+def test_a_spec_dropping_an_operation_printos_ext_uses_is_refused_naming_that_code(
+    tmp_path: Path,
+) -> None:
+    document = yaml.safe_load(SPEC.read_text())
+    del document["paths"]["/devices"]["get"]  # listDevices
+    spec = tmp_path / "dropped.yml"
+    spec.write_text(yaml.safe_dump(document, sort_keys=False))
+    output = tmp_path / "printos_api_client"
+
+    result = regenerate("--spec", spec, "--output", output, "--baseline", SPEC, "--no-mypy")
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    [line] = result.stderr.splitlines()
+    assert "src/printos_ext would not import with this package" in line
+    assert "api.devices.list_devices" in line
+    assert "used by src/printos_ext/devices.py (client.devices.list, iter)" in line
+    assert not output.exists()
+
+
+def test_no_ext_check_is_refused_for_the_package_printos_ext_uses() -> None:
+    result = regenerate("--no-ext-check", "--report-only")
+
+    assert result.returncode == 2
+    assert "--no-ext-check needs --output elsewhere" in result.stderr
+
+
+# --- verify: the checks on the temporary tree, named by what in the spec they come from --------
+
+
+def regenerate_module() -> Any:
+    """scripts/regenerate.py as a module (after the sibling scripts it imports by name)."""
+    load_script("spec_diff")
+    load_script("release")
+    return load_script("regenerate")
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    package = tmp_path / "printos_api_client"
+    shutil.copytree(GENERATED, package, ignore=shutil.ignore_patterns("__pycache__"))
+    return package
+
+
+def test_a_model_that_fails_mypy_is_named_as_its_schema(tree: Path) -> None:
+    regen = regenerate_module()
+    model = tree / "models" / "print_device.py"
+    model.write_text(model.read_text() + "\n\ndef broken() -> int:\n    return 'x'\n")
+
+    with pytest.raises(regen.RegenerateError) as raised:
+        regen.verify(tree)
+
+    message = str(raised.value)
+    assert message.startswith("generated code fails mypy --strict: schema PrintDevice ")
+    assert "models/print_device.py" in message
+    assert "nothing written" in message
+    assert "\n" not in message
+
+
+def test_an_operation_module_that_does_not_compile_is_named_by_method_and_path(
+    tree: Path,
+) -> None:
+    regen = regenerate_module()
+    module = tree / "api" / "devices" / "update_device_status.py"
+    module.write_text(module.read_text() + "\ndef (:\n")
+
+    with pytest.raises(regen.RegenerateError) as raised:
+        regen.verify(tree, mypy=False)
+
+    assert str(raised.value).startswith(
+        "generated code does not compile: operation PUT /devices/{device_id}/status "
+        "(api/devices/update_device_status.py)"
+    )
+
+
+def test_a_resource_that_does_not_import_is_named_by_tag_and_method(tree: Path) -> None:
+    regen = regenerate_module()
+    module = tree / "api" / "devices" / "__init__.py"
+    text = module.read_text().replace(
+        "from ...models.print_device import PrintDevice\n",
+        "from ...models.print_device import PrintDevice\nfrom ...models import Nothing\n",
+    )
+    module.write_text(text)
+
+    with pytest.raises(regen.RegenerateError) as raised:
+        regen.verify(tree, mypy=False)
+
+    message = str(raised.value)
+    assert message.startswith("generated code does not import: resource of tag 'devices'")
+    assert "ImportError: cannot import name 'Nothing'" in message

@@ -1,0 +1,227 @@
+"""Any parameter, body and response type regenerates into code that imports, type-checks and works.
+
+tests/fixtures/specs/types_galore.yml is the committed spec plus operations whose types the resource
+templates once got wrong: date-time, date, UUID, enum, const (``Literal``) and array query and
+path parameters; a binary response (``File``); ``prefixItems``; a multipart body with optional
+fields; a JSON body with spec defaults; a ``default``-only response; a ``default`` error response
+beside a 200; a 200 whose schema the generator omits (an unresolvable ``$ref``); a model with a
+union, a ``type: 'null'`` property and a ``title`` beside a ``$ref``. It is regenerated once
+(with mypy --strict on the result, as regenerate.py does by default) and a fresh interpreter calls
+every new operation through ``PrintOSClient`` over ``httpx.MockTransport``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "specs" / "types_galore.yml"
+SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
+
+pytestmark = pytest.mark.e2e
+
+PROBE = textwrap.dedent(
+    """
+    import asyncio, datetime, io, json, uuid
+    import httpx
+    from printos_ext import PrintOSClient, APIStatusError
+    from printos_api_client.models import Event, Kind, UploadBody, WidgetCreate
+    from printos_api_client.types import File
+
+    EVENT_ID = "0b6f1d7e-8f7a-4d1e-9a55-0f8d2b7c1a11"
+    EVENT = {"id": EVENT_ID, "at": "2026-11-29T10:00:00Z", "value": 3, "nothing": None}
+    sent = []
+
+    def handler(request):
+        path = request.url.path
+        sent.append([request.method, request.url.raw_path.decode(),
+                     request.headers.get("content-type", ""), request.content.decode("latin-1")])
+        if path == "/events":
+            return httpx.Response(200, json=[EVENT])
+        if path == f"/events/{EVENT_ID}":
+            return httpx.Response(200, json=EVENT)
+        if path.endswith("/attachment"):
+            return httpx.Response(200, content=b"%PDF", headers={"content-type": "application/pdf"})
+        if path == "/kinds/only":
+            return httpx.Response(200, json=["a", 1])
+        if path == "/uploads":
+            return httpx.Response(204)
+        if path == "/widgets":
+            return httpx.Response(201, json={"name": json.loads(request.content)["name"]})
+        if path == "/widgets/default":
+            return httpx.Response(200, json={"name": "d", "count": 1})
+        if path == "/widgets/status":
+            return httpx.Response(500, json={"message": "down"})
+        if path == "/widgets/lost":
+            return httpx.Response(200, json={"anything": [1, 2]})
+        return httpx.Response(404)
+
+    async def main():
+        out = {}
+        async with PrintOSClient(base_url="https://t.test", environ={}, max_retries=0,
+                                 transport=httpx.MockTransport(handler)) as client:
+            events = await client.events.list(
+                since=datetime.datetime(2026, 11, 29, 10, tzinfo=datetime.timezone.utc),
+                day=datetime.date(2026, 11, 29), ids=[uuid.UUID(EVENT_ID)], kind=Kind.START,
+                mode="fast")
+            out["list"] = [type(events[0]).__name__, events[0].value]
+            event = await client.events.get(uuid.UUID(EVENT_ID))
+            out["event_round_trip"] = event.to_dict()
+            absent = Event.from_dict({"id": EVENT_ID, "at": "2026-11-29T10:00:00Z"})
+            out["absent_null"] = absent.to_dict()
+            attachment = await client.events.download_attachment(uuid.UUID(EVENT_ID))
+            out["attachment"] = [type(attachment).__name__, attachment.payload.read().decode()]
+            out["kind"] = await client.events.get_kind("only")
+            upload = File(payload=io.BytesIO(b"hello"), file_name="a.txt")
+            await client.uploads.upload(body=UploadBody(file=upload))
+            created = await client.widgets.create(name="w")
+            by_body = await client.widgets.create(body=WidgetCreate(name="b", count=7))
+            out["created"] = [created.name, by_body.name]
+            out["default_only"] = (await client.widgets.get_default()).to_dict()
+            try:
+                await client.widgets.get_status()
+            except APIStatusError as error:
+                out["status_error"] = [type(error).__name__, error.status_code]
+            out["lost"] = await client.widgets.get_lost()
+        out["sent"] = sent
+        return out
+
+    print(json.dumps(asyncio.run(main())))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def seen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tree = tmp_path_factory.mktemp("types_galore")
+    generated = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "regenerate.py"),
+            "--spec",
+            str(FIXTURE),
+            "--output",
+            str(tree / "printos_api_client"),
+            "--baseline",
+            str(SPEC),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(tree), str(ROOT / "src")])
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tree,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout)
+    result["report"] = generated.stdout
+    result["package"] = tree / "printos_api_client"
+    return result
+
+
+def requests_to(seen: dict[str, Any], path: str) -> list[list[str]]:
+    return [request for request in seen["sent"] if request[1].split("?")[0] == path]
+
+
+def test_date_time_date_uuid_enum_and_const_query_parameters_are_sent(
+    seen: dict[str, Any],
+) -> None:
+    [request] = requests_to(seen, "/events")
+    query = request[1].split("?", 1)[1]
+
+    assert "since=2026-11-29T10%3A00%3A00%2B00%3A00" in query
+    assert "day=2026-11-29" in query
+    assert "ids=0b6f1d7e-8f7a-4d1e-9a55-0f8d2b7c1a11" in query
+    assert "kind=start" in query
+    assert "mode=fast" in query
+    assert seen["list"] == ["Event", 3]
+
+
+def test_a_uuid_path_parameter_and_a_binary_response_are_a_file(seen: dict[str, Any]) -> None:
+    assert seen["attachment"] == ["File", "%PDF"]
+
+
+def test_prefix_items_and_a_const_path_parameter(seen: dict[str, Any]) -> None:
+    assert seen["kind"] == ["a", 1]
+    assert requests_to(seen, "/kinds/only")
+
+
+def test_an_explicit_null_of_a_null_typed_property_survives_to_dict(seen: dict[str, Any]) -> None:
+    assert seen["event_round_trip"]["nothing"] is None
+    assert "nothing" in seen["event_round_trip"]
+    assert "nothing" not in seen["absent_null"]  # absent stays absent
+
+
+def test_multipart_body_without_its_optional_fields_is_sent(seen: dict[str, Any]) -> None:
+    [request] = requests_to(seen, "/uploads")
+    content_type, body = request[2], request[3]
+
+    assert content_type.startswith("multipart/form-data")
+    assert 'name="file"; filename="a.txt"' in body
+    assert "hello" in body
+    for omitted in ("caption", "copies", "tags", "meta"):
+        assert f'name="{omitted}"' not in body
+
+
+def test_body_keywords_and_body_are_both_usable_when_properties_have_defaults(
+    seen: dict[str, Any],
+) -> None:
+    keywords, model = (json.loads(r[3]) for r in requests_to(seen, "/widgets"))
+
+    assert seen["created"] == ["w", "b"]
+    assert keywords == {"name": "w", "count": 5, "enabled": True, "colour": "red"}
+    assert model["count"] == 7
+
+
+def test_a_default_only_response_is_the_success_shape(seen: dict[str, Any]) -> None:
+    assert seen["default_only"] == {"name": "d", "count": 1}
+
+
+def test_a_default_response_beside_a_2xx_is_the_error_shape(seen: dict[str, Any]) -> None:
+    assert seen["status_error"][1] == 500
+
+
+def test_an_omitted_success_schema_decodes_to_the_json(seen: dict[str, Any]) -> None:
+    assert seen["lost"] == {"anything": [1, 2]}
+    assert (
+        "omitted: GET /widgets/lost (tag widgets): Cannot parse response for status code "
+        "(Could not find reference in parsed models or enums)" in seen["report"]
+    )
+
+
+def test_validator_findings_are_report_notes_not_refusals(seen: dict[str, Any]) -> None:
+    assert (
+        "note: the validator finds the spec not valid OpenAPI: "
+        "'/components/schemas/NoSuchSchema' does not exist" in seen["report"]
+    )
+
+
+def test_the_resource_module_imports_what_its_types_need(seen: dict[str, Any]) -> None:
+    module = (seen["package"] / "api" / "events" / "__init__.py").read_text()
+
+    for line in (
+        "import datetime",
+        "from uuid import UUID",
+        "from ...models.kind import Kind",
+        "File",
+        "Literal",
+    ):
+        assert line in module
