@@ -6,7 +6,10 @@
 # nothing), --baseline PATH (spec to compare against; default: the committed spec at git HEAD),
 # --report-only (print the change report, generate nothing), --fail-on-breaking (exit 3 and write
 # nothing when the change report has a BREAKING change), --no-release (do not bump the version in
-# src/printos_ext/version.py nor prepend a CHANGELOG.md entry, which a changed spec otherwise gets).
+# src/printos_ext/version.py nor prepend a CHANGELOG.md entry, which a changed spec otherwise gets),
+# --strict (refuse validator findings, generator omissions and renamed names instead of reporting
+# them), --no-mypy (skip mypy --strict on the temporary tree), --no-ext-check (with --output
+# elsewhere: do not require that src/printos_ext works with the result).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ -n "${VIRTUAL_ENV:-}" && -x "$VIRTUAL_ENV/bin/python" ]]; then

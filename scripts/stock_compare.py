@@ -45,17 +45,6 @@ def cell(result: harness.Result) -> list[str]:
     ]
 
 
-def worse(ours: harness.Result, stock: harness.Result) -> bool:
-    pairs = [
-        (ours.generates, stock.generates),
-        (ours.imports, stock.imports),
-        (ours.mypy, stock.mypy),
-        (ours.callable, stock.callable),
-        (ours.round_trips, stock.round_trips),
-    ]
-    return any(a < b for a, b in pairs)
-
-
 def table(rows: list[tuple[harness.Result, harness.Result]]) -> str:
     head = ["spec", "gen", "imp", "ruff", "mypy", "callable", "round trip"]
     lines = [
@@ -63,7 +52,9 @@ def table(rows: list[tuple[harness.Result, harness.Result]]) -> str:
         [head[0], *head[1:], "|", *head[1:], ""],
     ]
     for ours, stock in rows:
-        lines.append([ours.spec, *cell(ours), "|", *cell(stock), "<" if worse(ours, stock) else ""])
+        lines.append(
+            [ours.spec, *cell(ours), "|", *cell(stock), "<" if ours.worse_than(stock) else ""]
+        )
     totals = []
     for result_set in (list(r[0] for r in rows), list(r[1] for r in rows)):
         total = sum(r.total for r in result_set)

@@ -9,6 +9,7 @@ compile, import, pass ``mypy --strict`` and let ``import printos_ext`` work; oth
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -78,9 +79,56 @@ def lenient(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     spec = tree / "lenient.yml"
     spec.write_text(LENIENT_SPEC)
     output = tree / "out" / "printos_api_client"
-    result = regenerate("--spec", spec, "--output", output, "--baseline", SPEC, "--no-ext-check")
+    result = regenerate("--spec", spec, "--output", output, "--baseline", SPEC)
     assert result.returncode == 0, result.stdout + result.stderr
     return output, result.stdout
+
+
+# Runs beside the lenient spec's package: printos_ext imports, and sends its operation.
+FOREIGN_PROBE = """
+import asyncio, httpx
+from printos_ext import PrintOSClient
+
+def handler(request):
+    return httpx.Response(200, json={"flag": False, "part": {"name": "p"}})
+
+async def main():
+    async with PrintOSClient(base_url="https://t.test", environ={},
+                             transport=httpx.MockTransport(handler)) as client:
+        thing = await client.default.list_things()
+        print(thing.to_dict())
+        try:
+            client.devices
+        except ImportError as error:
+            print(error)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.e2e
+def test_printos_ext_imports_and_sends_with_another_apis_package(
+    lenient: tuple[Path, str],
+) -> None:
+    output, report = lenient
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(output.parent), str(ROOT / "src")])
+
+    done = subprocess.run(
+        [sys.executable, "-c", FOREIGN_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    thing, devices = done.stdout.splitlines()
+    assert thing == "{'flag': False, 'part': {'name': 'p'}}"
+    assert devices.startswith("printos_ext cannot use Devices: the generated package ")
+    assert "printos_api_client.api.devices" in devices
+    assert "note: this package has no Devices tag: printos_ext imports with it" in report
 
 
 @pytest.mark.e2e

@@ -13,18 +13,15 @@ every new operation through ``PrintOSClient`` over ``httpx.MockTransport``.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from regen_probe import regenerate_and_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "specs" / "types_galore.yml"
-SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
 
 pytestmark = pytest.mark.e2e
 
@@ -101,40 +98,7 @@ PROBE = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def seen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    tree = tmp_path_factory.mktemp("types_galore")
-    generated = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "regenerate.py"),
-            "--spec",
-            str(FIXTURE),
-            "--output",
-            str(tree / "printos_api_client"),
-            "--baseline",
-            str(SPEC),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert generated.returncode == 0, generated.stdout + generated.stderr
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(tree), str(ROOT / "src")])
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tree,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout)
-    result["report"] = generated.stdout
-    result["package"] = tree / "printos_api_client"
-    return result
+    return regenerate_and_probe(FIXTURE, tmp_path_factory.mktemp("types_galore"), PROBE)
 
 
 def requests_to(seen: dict[str, Any], path: str) -> list[list[str]]:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 __all__ = [
+    "UNAVAILABLE",
     "APIResources",
     "ArgumentError",
     "DecodeError",
@@ -176,6 +177,23 @@ def _fields(model: Any) -> dict[str, Any]:
     return dict(attrs.fields_dict(model)) if attrs.has(model) else {}
 
 
+UNAVAILABLE: str | None = None
+"""Why the Devices conveniences (``client.devices``, bulk, reporter) cannot work with the
+generated package, naming what it lacks and the code that needs it; None when they can."""
+
+
+def _unavailable(name: str) -> type:
+    """A stand-in for the generated ``name`` when the package lacks it: using it raises."""
+
+    def refuse(self: object, *args: object, **kwargs: object) -> None:
+        raise ImportError(
+            f"printos_ext cannot use {name}: the generated package {package_name} lacks what "
+            f"the Devices conveniences need: {UNAVAILABLE}"
+        )
+
+    return type(name, (), {"__init__": refuse, "__doc__": f"Unavailable: see {__name__}."})
+
+
 if TYPE_CHECKING:
     from printos_api_client.api import APIResources, SyncAPIResources
     from printos_api_client.api.devices import (
@@ -197,23 +215,6 @@ if TYPE_CHECKING:
         PrintDeviceList,
     )
 else:
-    list_devices = _operation("list_devices")
-    provision_device = _operation("provision_device")
-    update_device_status = _operation("update_device_status")
-    _models = _module(
-        "models",
-        "DeviceProvisionRequest",
-        "DeviceStatusUpdate",
-        "DeviceStatusUpdateMetrics",
-        "PrintDevice",
-        "PrintDeviceList",
-    )
-    _check_fields(_models)
-    DeviceProvisionRequest = _models.DeviceProvisionRequest
-    DeviceStatusUpdate = _models.DeviceStatusUpdate
-    DeviceStatusUpdateMetrics = _models.DeviceStatusUpdateMetrics
-    PrintDevice = _models.PrintDevice
-    PrintDeviceList = _models.PrintDeviceList
     _errors = _module("errors", "ArgumentError", "DecodeError")
     ArgumentError = _errors.ArgumentError
     DecodeError = _errors.DecodeError
@@ -221,14 +222,41 @@ else:
     _api = _module("api", "APIResources", "SyncAPIResources")
     APIResources = _api.APIResources
     SyncAPIResources = _api.SyncAPIResources
-    _devices = _module(
-        "api.devices",
-        "Devices",
-        "DevicesWithRawResponse",
-        "SyncDevices",
-        "SyncDevicesWithRawResponse",
-    )
-    Devices = _devices.Devices
-    DevicesWithRawResponse = _devices.DevicesWithRawResponse
-    SyncDevices = _devices.SyncDevices
-    SyncDevicesWithRawResponse = _devices.SyncDevicesWithRawResponse
+    try:
+        list_devices = _operation("list_devices")
+        provision_device = _operation("provision_device")
+        update_device_status = _operation("update_device_status")
+        _models = _module("models", *_MODEL_FIELDS)
+        _check_fields(_models)
+        _devices = _module(
+            "api.devices",
+            "Devices",
+            "DevicesWithRawResponse",
+            "SyncDevices",
+            "SyncDevicesWithRawResponse",
+        )
+    except ImportError as exc:
+        # A package without what the Devices conveniences need (another API's spec, vendored
+        # or in the conformance corpus): everything else works; those raise when used.
+        # scripts/regenerate.py refuses to write such a package over the committed one.
+        UNAVAILABLE = str(exc)
+        list_devices = provision_device = update_device_status = None
+        DeviceProvisionRequest = _unavailable("DeviceProvisionRequest")
+        DeviceStatusUpdate = _unavailable("DeviceStatusUpdate")
+        DeviceStatusUpdateMetrics = _unavailable("DeviceStatusUpdateMetrics")
+        PrintDevice = _unavailable("PrintDevice")
+        PrintDeviceList = _unavailable("PrintDeviceList")
+        Devices = _unavailable("Devices")
+        DevicesWithRawResponse = _unavailable("DevicesWithRawResponse")
+        SyncDevices = _unavailable("SyncDevices")
+        SyncDevicesWithRawResponse = _unavailable("SyncDevicesWithRawResponse")
+    else:
+        DeviceProvisionRequest = _models.DeviceProvisionRequest
+        DeviceStatusUpdate = _models.DeviceStatusUpdate
+        DeviceStatusUpdateMetrics = _models.DeviceStatusUpdateMetrics
+        PrintDevice = _models.PrintDevice
+        PrintDeviceList = _models.PrintDeviceList
+        Devices = _devices.Devices
+        DevicesWithRawResponse = _devices.DevicesWithRawResponse
+        SyncDevices = _devices.SyncDevices
+        SyncDevicesWithRawResponse = _devices.SyncDevicesWithRawResponse

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,6 +61,20 @@ class Result:
     @property
     def round_trips(self) -> int:
         return sum(1 for op in self.operations if op["round_trip"])
+
+    def worse_than(self, other: Result) -> list[str]:
+        """The checks this result fails where ``other`` (stock, on the same spec) passes, and
+        the operations ``other`` calls (or round-trips) that this one does not."""
+        worse = [
+            check
+            for check in ("generates", "imports", "mypy")
+            if getattr(other, check) and not getattr(self, check)
+        ]
+        for column in ("called", "round_trip"):
+            mine = {op["operation"] for op in self.operations if op[column]}
+            theirs = {op["operation"] for op in other.operations if op[column]}
+            worse += [f"{column}: {name}" for name in sorted(theirs - mine)]
+        return worse
 
     def failures(self) -> list[tuple[str, str]]:
         """(operation, error line) for every check that failed."""
@@ -151,10 +166,14 @@ def generate(spec: Path, mode: str, tree: Path) -> tuple[bool, str | None]:
 
 
 def ruff(package_dir: Path) -> tuple[bool, str | None]:
-    for args in (["check"], ["format", "--check"]):
+    for args in (["check", "--output-format", "concise"], ["format", "--check"]):
         done = _run([str(BIN / "ruff"), *args, "--isolated", "--no-cache", str(package_dir)])
         if done.returncode != 0:
-            return False, f"ruff {args[0]}: {_first_error(done.stdout + done.stderr)}"
+            lines = (done.stdout + done.stderr).strip().splitlines()
+            findings = [line for line in lines if re.search(r":\d+:\d+: [A-Z]+\d+", line)]
+            findings = findings or [line for line in lines if "Would reformat" in line] or lines
+            first = findings[0].replace(str(package_dir.parent) + "/", "") if findings else "?"
+            return False, f"ruff {args[0]} ({len(findings)} findings): {first[:300]}"
     return True, None
 
 

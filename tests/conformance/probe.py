@@ -195,7 +195,8 @@ def import_all(package: str) -> str | None:
     try:
         root = importlib.import_module(package)
         for info in pkgutil.walk_packages(root.__path__, f"{package}."):
-            importlib.import_module(info.name)
+            if not info.name.endswith(".__main__"):  # a CLI entry point runs when imported
+                importlib.import_module(info.name)
     except BaseException as error:
         return one_line(error)
     return None

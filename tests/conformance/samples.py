@@ -43,6 +43,7 @@ class Sampler:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
         self.v31 = str(document.get("openapi", "3.0")).startswith("3.1")
+        self._relaxed: Any = None
 
     # --- references -------------------------------------------------------------------------
 
@@ -59,30 +60,46 @@ class Sampler:
 
     # --- checking ---------------------------------------------------------------------------
 
-    def valid(self, schema: Any, value: Any) -> bool:
-        validator = self._validator(schema)
+    def valid(self, schema: Any, value: Any, *, relaxed: bool = False) -> bool:
+        validator = self._validator(schema, relaxed)
         return validator.is_valid(value)
 
     def errors(self, schema: Any, value: Any) -> list[str]:
-        return [error.message for error in self._validator(schema).iter_errors(value)]
+        return [error.message for error in self._validator(schema, False).iter_errors(value)]
 
-    def _validator(self, schema: Any) -> Any:
+    def _validator(self, schema: Any, relaxed: bool) -> Any:
         # The schema is checked as a part of the whole document, so its local $refs resolve.
-        root = {key: value for key, value in self.document.items() if key != "$ref"}
-        root["$defs_corpus_schema"] = schema
+        if relaxed and self._relaxed is None:
+            self._relaxed = _relaxed(self.document)
+        document = self._relaxed if relaxed else self.document
+        root = {key: value for key, value in document.items() if key != "$ref"}
+        root["$defs_corpus_schema"] = _relaxed(schema) if relaxed else schema
         cls = OAS31Validator if self.v31 else OAS30Validator
         return cls({**root, "$ref": "#/$defs_corpus_schema"})
 
     # --- sampling ---------------------------------------------------------------------------
 
     def sample(self, schema: Any) -> Any:
-        """A value of ``schema`` that openapi-schema-validator accepts, else NoSample."""
-        for candidate in self._candidates(schema, (), 0, required=True):
-            if self.valid(schema, candidate):
-                return candidate
+        """A value of ``schema`` that openapi-schema-validator accepts, else NoSample.
+
+        A ``oneOf`` no value can satisfy as written (two variants that accept the same values,
+        or a 3.0 ``const``, which OAS 3.0's JSON Schema draft ignores) is read as ``anyOf``, as
+        generators decode it: the first variant that parses wins."""
+        candidates = list(self._candidates(schema, (), 0, required=True))
+        for relaxed in (False, True):
+            for candidate in candidates:
+                if self.valid(schema, candidate, relaxed=relaxed):
+                    return candidate
         raise NoSample(f"no valid sample for {str(schema)[:120]}")
 
     def _candidates(
+        self, schema: Any, refs: tuple[str, ...], depth: int, *, required: bool
+    ) -> Iterator[Any]:
+        yield from self._own_candidates(schema, refs, depth, required=required)
+        if isinstance(schema, Mapping) and schema.get("nullable"):
+            yield None
+
+    def _own_candidates(
         self, schema: Any, refs: tuple[str, ...], depth: int, *, required: bool
     ) -> Iterator[Any]:
         if schema is True or schema == {} or schema is None:
@@ -151,8 +168,6 @@ class Sampler:
                 yield True
             elif type_ == "null":
                 yield None
-        if schema.get("nullable"):
-            yield None
 
     def _string(self, schema: Mapping[str, Any]) -> Iterator[str]:
         format_ = schema.get("format")
@@ -242,9 +257,11 @@ class Sampler:
 
     def _first(self, schema: Any, refs: tuple[str, ...], depth: int, *, required: bool) -> Any:
         """The first candidate of ``schema`` that validates (a part checked on its own)."""
-        for candidate in self._candidates(schema, refs, depth + 1, required=required):
-            if self.valid(schema, candidate):
-                return candidate
+        candidates = list(self._candidates(schema, refs, depth + 1, required=required))
+        for relaxed in (False, True):
+            for candidate in candidates:
+                if self.valid(schema, candidate, relaxed=relaxed):
+                    return candidate
         raise NoSample(f"no valid sample for {str(schema)[:120]}")
 
 
@@ -255,3 +272,12 @@ def _examples(schema: Mapping[str, Any]) -> list[Any]:
     if isinstance(schema.get("examples"), list):
         found.extend(schema["examples"])
     return found
+
+
+def _relaxed(schema: Any) -> Any:
+    """``schema`` (or a whole document) with every ``oneOf`` read as ``anyOf``."""
+    if isinstance(schema, list):
+        return [_relaxed(item) for item in schema]
+    if not isinstance(schema, Mapping):
+        return schema
+    return {("anyOf" if key == "oneOf" else key): _relaxed(value) for key, value in schema.items()}

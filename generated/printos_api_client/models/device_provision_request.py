@@ -82,14 +82,14 @@ class DeviceProvisionRequest:
             location = None
 
         # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
-        device_provision_request = cls(
+        _instance = cls(
             model,
             serial_number,
             location,
         )
 
-        device_provision_request.additional_properties = d
-        return device_provision_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -81,13 +81,13 @@ class DeviceStatusUpdate:
                 raise
 
         # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
-        device_status_update = cls(
+        _instance = cls(
             status,
             metrics,
         )
 
-        device_status_update.additional_properties = d
-        return device_status_update
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

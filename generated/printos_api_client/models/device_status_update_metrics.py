@@ -70,13 +70,13 @@ class DeviceStatusUpdateMetrics:
             ink_level = None
 
         # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
-        device_status_update_metrics = cls(
+        _instance = cls(
             pages_total,
             ink_level,
         )
 
-        device_status_update_metrics.additional_properties = d
-        return device_status_update_metrics
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

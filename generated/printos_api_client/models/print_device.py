@@ -119,7 +119,7 @@ class PrintDevice:
                 ) from None
 
         # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
-        print_device = cls(
+        _instance = cls(
             id,
             model,
             serial_number,
@@ -127,8 +127,8 @@ class PrintDevice:
             registered_at,
         )
 
-        print_device.additional_properties = d
-        return print_device
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -75,12 +75,12 @@ class PrintDeviceList:
                 raise
 
         # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
-        print_device_list = cls(
+        _instance = cls(
             devices,
         )
 
-        print_device_list.additional_properties = d
-        return print_device_list
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,0 +1,50 @@
+"""Regenerate a spec into a temporary tree and run a probe script beside it, for the
+``test_regen_*`` modules: what a user gets after ``scripts/regenerate.sh --spec ...``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
+
+
+def regenerate_and_probe(spec: Path, tree: Path, probe: str) -> dict[str, Any]:
+    """Regenerate ``spec`` into ``tree`` (reported against the committed spec), then run
+    ``probe`` in a fresh interpreter with the new package and ``src/`` on PYTHONPATH.
+
+    Returns the JSON object the probe prints last, with ``report`` (regenerate.py's output)
+    and ``package`` (the generated package's directory) added.
+    """
+    package = tree / "printos_api_client"
+    command = [sys.executable, str(ROOT / "scripts" / "regenerate.py"), "--spec", str(spec)]
+    generated = subprocess.run(
+        [*command, "--output", str(package), "--baseline", str(SPEC)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(tree), str(ROOT / "src")])
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tree,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    result["report"] = generated.stdout
+    result["package"] = package
+    return result
