@@ -305,10 +305,12 @@ def origin_module(spec: Path, identity: release.SpecIdentity) -> str:
 # Imports every module of the package named by argv[1]; on the first failure prints
 # "<relative path>:<line>: <error>" (the deepest frame inside the package) and exits 1.
 _IMPORT_PROBE = """
-import importlib, pkgutil, sys, traceback
-package = importlib.import_module(sys.argv[1])
-root = package.__path__[0]
-names = [m.name for m in pkgutil.walk_packages(package.__path__, sys.argv[1] + ".")]
+import importlib, pathlib, sys, traceback
+root = str(pathlib.Path.cwd() / sys.argv[1])
+names = []
+for path in sorted(pathlib.Path(root).rglob("*.py")):
+    parts = path.relative_to(root).with_suffix("").parts
+    names.append(".".join([sys.argv[1], *(parts[:-1] if parts[-1] == "__init__" else parts)]))
 for name in names:
     try:
         importlib.import_module(name)

@@ -48,3 +48,20 @@ def regenerate_and_probe(spec: Path, tree: Path, probe: str) -> dict[str, Any]:
     result["report"] = generated.stdout
     result["package"] = package
     return result
+
+
+def ruff_findings(package: Path) -> str:
+    """What ``ruff check`` and ``ruff format --check`` (default rules, no configuration) say about
+    a generated package; empty when it is clean."""
+    ruff = str(Path(sys.executable).parent / "ruff")
+    said = []
+    for args in (["check", "--quiet"], ["format", "--check", "--quiet"]):
+        done = subprocess.run(
+            [ruff, *args, "--isolated", "--no-cache", str(package)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            said.append(done.stdout + done.stderr)
+    return "".join(said)

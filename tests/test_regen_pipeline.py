@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+from regen_probe import ruff_findings
 
 from scriptload import load_script
 
@@ -153,6 +154,27 @@ def test_an_unresolvable_ref_omits_only_its_operation_and_says_so(
         "omitted: GET /broken (tag default): cannot parse parameter of endpoint get_broken: "
         "Could not find reference in parsed models or enums (Endpoint will not be generated)"
     ) in report.splitlines()
+
+
+@pytest.mark.e2e
+def test_a_spec_without_operations_or_schemas_gives_a_clean_package_printos_ext_imports(
+    tmp_path: Path,
+) -> None:
+    spec = tmp_path / "empty.yml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: Empty, version: 1.0.0}\npaths: {}\n")
+    output = tmp_path / "printos_api_client"
+
+    result = regenerate("--spec", spec, "--output", output, "--baseline", SPEC)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ruff_findings(output) == ""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(ROOT / "src")])
+    probe = "import printos_ext.models; print(printos_ext.models.__all__)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.stdout.strip() == "[]", done.stderr
 
 
 @pytest.mark.e2e

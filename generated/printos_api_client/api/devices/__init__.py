@@ -4,10 +4,8 @@
 """The Devices resource: one method per operation of the spec's "devices" tag, sending through a
 client.Transport; and SyncDevices, the same methods as plain calls, sending through a client.SyncTransport"""
 
-import builtins
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, cast, overload
 
 import httpx
 
@@ -17,7 +15,6 @@ from ...models.device_status_update import DeviceStatusUpdate
 from ...models.device_status_update_metrics import DeviceStatusUpdateMetrics
 from ...models.print_device import PrintDevice
 from ...models.print_device_list import PrintDeviceList
-from ...types import UNSET, Unset
 from . import list_devices as _list_devices
 from . import provision_device as _provision_device
 from . import update_device_status as _update_device_status
