@@ -1,22 +1,30 @@
 """Regenerate ``generated/printos_api_client`` from the committed OpenAPI spec.
 
+What is generated from is the *effective spec*: HP's file (``--spec``) with the OpenAPI Overlay
+``openapi/overlay.yaml`` (``--overlay``; ``--no-overlay`` for none) applied by ``overlay.py``.
+An overlay action that selects nothing stops the run, naming the action.
+``--write-effective-spec PATH`` also writes the effective spec to PATH.
+
 Steps, each of which stops the run with a clear message on failure:
 
-1. validate the spec (openapi-spec-validator). The policy is that whatever the pinned
-   openapi-python-client generates, this pipeline generates too: the validator's findings are
-   printed as ``note:`` lines and generation goes on (``--strict`` refuses instead, as CI does for
-   the committed spec);
-2. print what changed for SDK users between the baseline spec (by default the one committed in
-   git HEAD; ``--baseline`` to override) and this one, each change marked BREAKING or safe (see
-   ``spec_diff.py``). ``--report-only`` stops here; ``--fail-on-breaking`` stops here with exit 3
+1. validate HP's spec and the effective spec (openapi-spec-validator). The policy is that
+   whatever the pinned openapi-python-client generates, this pipeline generates too: the
+   validator's findings are printed as ``note:`` lines and generation goes on (``--strict``
+   refuses instead, as CI does for the committed spec);
+2. print what changed for SDK users between the baseline and this effective spec, each change
+   marked BREAKING or safe (see ``spec_diff.py``). The baseline is by default the spec and the
+   overlay committed in git HEAD, so an overlay edit is reported like a spec edit;
+   ``--baseline PATH`` names another spec, which gets the same overlay as ``--spec``.
+   ``--report-only`` stops here; ``--fail-on-breaking`` stops here with exit 3
    when anything is breaking, writing nothing;
 3. run the pinned openapi-python-client with ``generator-config.yml`` and the custom templates in
    ``openapi/templates/`` into a temporary directory. What the generator leaves out (an
    unresolvable ``$ref``, an unsupported parameter) is printed as ``omitted:`` lines naming the
    operation or schema, as are the names the templates had to change (``renamed:``, see
    README "Generated resources"); ``--strict`` refuses on any of them. Then write ``_origin.py``
-   into it: the spec's ``info.version``, the SHA-256 of the spec file and the generator version,
-   which the package re-exports (``printos_api_client.SPEC_SHA256``);
+   into it: the spec's ``info.version``, the SHA-256 of HP's spec file
+   (``printos_api_client.SPEC_SHA256``), that of the overlay file (``OVERLAY_SHA256``) and the
+   generator version;
 4. verify the temporary tree, so that broken code is never written: every module compiles and
    imports (in a fresh interpreter), ``mypy --strict`` passes on the package (``--no-mypy`` skips
    that, the slowest check), and ``import printos_ext`` works with it: the hand-written layer
@@ -47,12 +55,15 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-import release  # the sibling scripts: this directory is sys.path[0] when run as a script
+import overlay  # the sibling scripts: this directory is sys.path[0] when run as a script
+import release
 import spec_diff
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
+OVERLAY = ROOT / "openapi" / "overlay.yaml"
 CONFIG = ROOT / "generator-config.yml"
 TEMPLATES = ROOT / "openapi" / "templates"
 PACKAGE = "printos_api_client"
@@ -107,19 +118,83 @@ def committed_spec() -> tuple[str, str]:
         raise RegenerateError(f"cannot read the baseline spec {SPEC}: {exc}") from exc
 
 
-def change_report(spec: Path, baseline: Path | None) -> list[spec_diff.Change]:
-    """Print the changes from the baseline to ``spec`` and return them."""
+def committed_overlay(spec_label: str) -> tuple[Any, str] | None:
+    """The overlay for the default baseline, and a label: ``openapi/overlay.yaml`` in git HEAD.
+
+    None when HEAD has the spec but no overlay (the baseline is then the bare spec, so adding an
+    overlay is reported); the file on disk when the spec, too, came from disk.
+    """
+    result = committed(OVERLAY)
+    if result is not None and result.returncode == 0:
+        label = f"HEAD:{OVERLAY.relative_to(ROOT).as_posix()}"
+        try:
+            return overlay.parse_document(result.stdout, label), label
+        except overlay.OverlayError as exc:
+            raise RegenerateError(f"cannot read the baseline overlay: {exc}") from exc
+    if spec_label.startswith("HEAD:"):
+        return None
+    return load_overlay(OVERLAY), _display(OVERLAY)
+
+
+def load_overlay(path: Path) -> Any:
+    try:
+        return overlay.load_document(path)
+    except overlay.OverlayError as exc:
+        raise RegenerateError(f"cannot read the overlay: {exc}") from exc
+
+
+def with_overlay(
+    document: dict[str, Any], label: str, layer: tuple[Any, str] | None
+) -> tuple[dict[str, Any], str]:
+    """``document`` with the overlay ``layer`` (its document and label) applied, and a label for
+    the result such as ``openapi/hp-printos-device-api-openapi.yml + openapi/overlay.yaml``."""
+    if layer is None:
+        return document, label
+    overlay_document, overlay_label = layer
+    try:
+        effective = overlay.apply_overlay(document, overlay_document)
+    except overlay.OverlayError as exc:
+        raise RegenerateError(f"cannot apply {overlay_label} to {label}: {exc}") from exc
+    if not isinstance(effective, dict):
+        raise RegenerateError(f"{overlay_label} applied to {label} is not a mapping")
+    return effective, f"{label} + {overlay_label}"
+
+
+def effective_spec(spec: Path, overlay_path: Path | None) -> tuple[dict[str, Any], str]:
+    """HP's spec with the overlay applied (the effective spec), and its label."""
+    try:
+        document = spec_diff.load_spec(spec)
+    except spec_diff.SpecDiffError as exc:
+        raise RegenerateError(f"cannot read the spec: {exc}") from exc
+    layer = None if overlay_path is None else (load_overlay(overlay_path), _display(overlay_path))
+    return with_overlay(document, _display(spec), layer)
+
+
+def change_report(
+    new: dict[str, Any], new_label: str, baseline: Path | None, overlay_path: Path | None
+) -> list[spec_diff.Change]:
+    """Print the changes from the effective baseline to the effective spec ``new``; return them.
+
+    The default baseline is what is committed: HEAD's spec with HEAD's ``openapi/overlay.yaml``
+    (whichever overlay ``new`` was made with, so an overlay edit is reported). A ``baseline`` file
+    gets the overlay at ``overlay_path``, so the report shows what changed in the spec itself.
+    Without an overlay (``overlay_path`` None) neither side has one.
+    """
     try:
         if baseline is None:
             text, old_label = committed_spec()
             old = spec_diff.parse_spec(text, old_label)
+            layer = None if overlay_path is None else committed_overlay(old_label)
         else:
             old, old_label = spec_diff.load_spec(baseline), _display(baseline)
-        new = spec_diff.load_spec(spec)
+            layer = None
+            if overlay_path is not None:
+                layer = (load_overlay(overlay_path), _display(overlay_path))
     except spec_diff.SpecDiffError as exc:
         raise RegenerateError(f"cannot compare the specs: {exc}") from exc
+    old, old_label = with_overlay(old, old_label, layer)
     changes = spec_diff.diff_specs(old, new)
-    print(spec_diff.format_report(changes, old_label, _display(spec)))
+    print(spec_diff.format_report(changes, old_label, new_label))
     return changes
 
 
@@ -138,7 +213,6 @@ def validate_spec(spec: Path, *, strict: bool = False) -> list[str]:
     refuses (a ``title`` beside a ``$ref`` in 3.1, ``default: 'True'`` on a boolean,
     ``$recursiveAnchor``), and what it cannot parse it omits and says so (see :func:`generate`).
     """
-    from openapi_spec_validator import validate
     from openapi_spec_validator.readers import read_from_filename
 
     if not spec.is_file():
@@ -147,6 +221,13 @@ def validate_spec(spec: Path, *, strict: bool = False) -> list[str]:
         document, _ = read_from_filename(str(spec))
     except Exception as exc:  # YAML syntax errors come in several exception types
         raise RegenerateError(f"spec {spec} is not readable YAML/JSON: {exc}") from exc
+    return validate_document(document, f"spec {spec}", strict=strict)
+
+
+def validate_document(document: Any, label: str, *, strict: bool = False) -> list[str]:
+    """``validate_spec`` for a parsed document; ``label`` names it in the notes or the error."""
+    from openapi_spec_validator import validate
+
     try:
         validate(document)
     except Exception as exc:
@@ -159,8 +240,8 @@ def validate_spec(spec: Path, *, strict: bool = False) -> list[str]:
         path = "/".join(str(p) for p in getattr(exc, "path", ()) or ())
         where = f" at {path}" if path else ""
         if strict:
-            raise RegenerateError(f"spec {spec} is not valid OpenAPI{where}: {message}") from exc
-        return [f"note: the validator finds the spec not valid OpenAPI{where}: {message}"]
+            raise RegenerateError(f"{label} is not valid OpenAPI{where}: {message}") from exc
+        return [f"note: the validator finds {label} not valid OpenAPI{where}: {message}"]
     return []
 
 
@@ -179,6 +260,85 @@ def check_generator_version() -> None:
             f"openapi-python-client {installed} is installed but the project pins "
             f"{GENERATOR_VERSION}; run: pip install -e '.[dev]'"
         )
+
+
+EXTENSIONS_TEMPLATE = "spec_extensions.jinja"
+EXTENSION_PREFIX = "x-printos-"
+FIELD_PREFIX = "field_"  # the generator's default; generator-config.yml keeps it
+
+
+def jinja_literal(value: object) -> str:
+    """``value`` (parsed YAML/JSON) as a Jinja expression that evaluates to it."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # Jinja reads Python/JSON backslash escapes in string literals
+    if isinstance(value, list):
+        return "[" + ", ".join(jinja_literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        pairs = (f"{jinja_literal(str(k))}: {jinja_literal(v)}" for k, v in value.items())
+        return "{" + ", ".join(pairs) + "}"
+    raise RegenerateError(f"cannot pass a {type(value).__name__} to the templates: {value!r}")
+
+
+def operation_extensions(document: dict[str, object]) -> dict[str, dict[str, object]]:
+    """The ``x-printos-*`` extensions of each operation, keyed by the generator's name for it.
+
+    That name (``endpoint.name`` in the templates, ``list_devices``) is the operationId, or what
+    the generator makes up without one, as a snake_case identifier: computed here with the
+    generator's own functions, so both sides agree.
+    """
+    from openapi_python_client.parser.openapi import generate_operation_id
+    from openapi_python_client.strings import PythonIdentifier, UntrustedString
+
+    found: dict[str, dict[str, object]] = {}
+    paths = document.get("paths")
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        for method, operation in item.items() if isinstance(item, dict) else ():
+            if not isinstance(operation, dict):
+                continue
+            own = {k: v for k, v in operation.items() if str(k).startswith(EXTENSION_PREFIX)}
+            if not own:
+                continue
+            operation_id = operation.get("operationId")
+            if isinstance(operation_id, str):
+                name = PythonIdentifier(operation_id, prefix=FIELD_PREFIX)
+            else:
+                name = generate_operation_id(
+                    path=UntrustedString(str(path)), method=str(method), prefix=FIELD_PREFIX
+                )
+            found[str(name)] = own
+    return found
+
+
+def templates_for(spec: Path, scratch: Path) -> Path:
+    """``openapi/templates`` plus the spec's operation extensions, for the generator.
+
+    openapi-python-client 0.29.1 keeps no Operation Object's extensions (``Endpoint`` has no
+    ``data``; only schemas and responses keep theirs) and takes no extra Jinja globals, but custom
+    templates can import other templates. So the ``x-printos-*`` extensions of every operation
+    are written as a Jinja literal into ``spec_extensions.jinja`` of a copy of the templates; the
+    committed one declares none, so the stock generator run on ``openapi/templates`` alone still
+    works (with the default conventions only).
+    """
+    try:
+        document = spec_diff.parse_spec(spec.read_text(encoding="utf-8"), str(spec))
+    except (OSError, UnicodeDecodeError, spec_diff.SpecDiffError) as exc:
+        raise RegenerateError(f"cannot read the spec {spec}: {exc}") from exc
+    templates = scratch / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    literal = jinja_literal(operation_extensions(document))
+    (templates / EXTENSIONS_TEMPLATE).write_text(
+        "{# Written by scripts/regenerate.py from the spec: each operation's x-printos-* "
+        "extensions #}\n"
+        f"{{% set OPERATIONS = {literal} %}}\n",
+        encoding="utf-8",
+    )
+    return templates
 
 
 def generate(spec: Path, destination: Path) -> list[str]:
@@ -200,7 +360,7 @@ def generate(spec: Path, destination: Path) -> list[str]:
         "--config",
         str(CONFIG),
         "--custom-template-path",
-        str(TEMPLATES),
+        str(templates_for(spec, destination.parent)),
         "--meta",
         "none",
         "--output-path",
@@ -280,7 +440,9 @@ def spec_identity(spec: Path) -> release.SpecIdentity:
     )
 
 
-def origin_module(spec: Path, identity: release.SpecIdentity) -> str:
+def origin_module(
+    spec: Path, identity: release.SpecIdentity, overlay_sha256: str | None = None
+) -> str:
     """``_origin.py`` for a package generated from ``spec``: deterministic, ruff-formatted."""
     # The header every generated module starts with (openapi/templates/helpers.jinja).
     header = (
@@ -297,9 +459,25 @@ def origin_module(spec: Path, identity: release.SpecIdentity) -> str:
         '"""The ``info.version`` of the OpenAPI document this package was generated from."""\n'
         f"SPEC_SHA256 = {json.dumps(identity.sha256)}\n"
         '"""SHA-256 of that file: copies with the same hash come from the same spec."""\n'
+        f"OVERLAY_SHA256 = {'None' if overlay_sha256 is None else json.dumps(overlay_sha256)}\n"
+        '"""SHA-256 of the overlay file applied to it (openapi/overlay.yaml), or None."""\n'
         f"GENERATOR_VERSION = {json.dumps(GENERATOR_VERSION)}\n"
         '"""The openapi-python-client version that generated this package."""\n'
     )
+
+
+def file_sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise RegenerateError(f"cannot read {path}: {exc}") from exc
+
+
+def write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise RegenerateError(f"cannot write {path}: {exc}") from exc
 
 
 # Imports every module of the package named by argv[1]; on the first failure prints
@@ -507,6 +685,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--spec", type=Path, default=SPEC, help="OpenAPI document (default: %(default)s)"
     )
+    layer = parser.add_mutually_exclusive_group()
+    layer.add_argument(
+        "--overlay",
+        type=Path,
+        default=OVERLAY,
+        help="OpenAPI Overlay applied to the spec (default: %(default)s)",
+    )
+    layer.add_argument(
+        "--no-overlay",
+        action="store_true",
+        help="generate from the spec as it is, with no overlay",
+    )
+    parser.add_argument(
+        "--write-effective-spec",
+        type=Path,
+        metavar="PATH",
+        help="also write the effective spec (the spec with the overlay applied) to PATH",
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT, help="package directory to write")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -553,6 +749,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     spec, output = args.spec.resolve(), args.output.resolve()
+    overlay_path = None if args.no_overlay else args.overlay.resolve()
     try:
         if args.no_ext_check and output == OUTPUT.resolve():
             raise RegenerateError(
@@ -562,9 +759,16 @@ def main(argv: list[str] | None = None) -> int:
         if not args.report_only:
             check_generator_version()
         notes = validate_spec(spec, strict=args.strict)
+        effective, effective_label = effective_spec(spec, overlay_path)
+        if overlay_path is not None:
+            notes += validate_document(
+                effective, f"the effective spec {effective_label}", strict=args.strict
+            )
         if notes:
             print("\n".join(notes))
-        changes = change_report(spec, args.baseline)
+        if args.write_effective_spec is not None:
+            write_text(args.write_effective_spec, overlay.dump_document(effective))
+        changes = change_report(effective, effective_label, args.baseline, overlay_path)
         breaking = [change for change in changes if change.breaking]
         if breaking and args.fail_on_breaking:
             print(
@@ -576,9 +780,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.report_only:
             return 0
         identity = spec_identity(spec)
+        overlay_sha256 = None if overlay_path is None else file_sha256(overlay_path)
         with tempfile.TemporaryDirectory(prefix="printos-regen-") as scratch:
+            # The generator reads the effective spec from a file named like HP's (in a directory
+            # named like its), so the generated headers name the spec the package came from.
+            source = Path(scratch) / "spec" / spec.parent.name / spec.name
+            source.parent.mkdir(parents=True)
+            source.write_text(overlay.dump_document(effective), encoding="utf-8")
             fresh = Path(scratch) / PACKAGE
-            findings = generate(spec, fresh) + renamed(fresh)
+            findings = generate(source, fresh) + renamed(fresh)
             if findings:
                 print("\n".join(findings))
             if findings and args.strict:
@@ -586,7 +796,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"--strict: {len(findings)} omitted or renamed piece(s) (listed above); "
                     "nothing written"
                 )
-            (fresh / ORIGIN).write_text(origin_module(spec, identity), encoding="utf-8")
+            origin = origin_module(spec, identity, overlay_sha256)
+            (fresh / ORIGIN).write_text(origin, encoding="utf-8")
             drift = differences(fresh, output)
             if drift and not args.check:
                 verify(fresh, mypy=not args.no_mypy)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Regenerate generated/printos_api_client from openapi/hp-printos-device-api-openapi.yml.
+# Regenerate generated/printos_api_client from the effective spec: openapi/hp-printos-device-api-openapi.yml
+# (HP's file, unchanged) with the OpenAPI Overlay openapi/overlay.yaml applied.
 # Works from any directory. Uses the active virtualenv's Python, else the repo's .venv, else python3;
 # that environment needs the dev install: pip install -e '.[dev]'.
-# Options (see scripts/regenerate.py --help): --spec PATH, --output DIR, --check (drift check, writes
+# Options (see scripts/regenerate.py --help): --spec PATH, --overlay PATH or --no-overlay,
+# --write-effective-spec PATH (also write HP's spec + overlay there), --output DIR, --check (drift check, writes
 # nothing), --baseline PATH (spec to compare against; default: the committed spec at git HEAD),
 # --report-only (print the change report, generate nothing), --fail-on-breaking (exit 3 and write
 # nothing when the change report has a BREAKING change), --no-release (do not bump the version in

@@ -13,6 +13,13 @@ fi
 echo "== installing printos-sdk[dev]"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 export PATH="$venv/bin:$PATH"
+# npm's openapi-format, a second independent Overlay implementation for tests/test_overlay.py
+# (a few seconds; without npm that test is skipped and says why).
+if command -v npm >/dev/null 2>&1 && [[ ! -x "$root/.tools/node_modules/.bin/openapi-format" ]]; then
+  echo "== installing openapi-format (npm)"
+  npm install --prefix "$root/.tools" --no-audit --no-fund --silent openapi-format@1.33.6 ||
+    echo "openapi-format could not be installed; tests/test_overlay.py will skip its check"
+fi
 echo "== ruff"
 ruff check .
 ruff format --check .

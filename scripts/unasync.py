@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "printos_ext"
 OUT = PACKAGE / "_sync"
 
-TWINS = ["bulk", "client", "devices", "pagination"]
+TWINS = ["bulk", "client", "pagination"]
 """The async modules that have a sync twin, in ``_sync/`` under the same name."""
 
 NAMES = {

@@ -127,7 +127,7 @@ async def test_provision_many_keeps_going_past_failed_and_invalid_items(
     ]
     assert isinstance(results[1].error, ConflictError)
     assert "model must not be empty" in str(results[2].error)
-    assert "missing serial_number" in str(results[3].error)
+    assert "missing required keyword argument(s) serial_number=" in str(results[3].error)
     assert "colour" in str(results[4].error)
     assert "serial_number must be a str" in str(results[5].error)
     assert all(r.value is None for r in results if not r.ok)
@@ -204,10 +204,10 @@ async def test_update_status_many_reports_each_failure_on_its_item(
     assert isinstance(results[1].error, NotFoundError)
     for result in results[2:]:
         assert isinstance(result.error, InvalidArgumentError)
-    assert "nothing to update" in str(results[2].error)
+    assert "nothing to send" in str(results[2].error)
     assert "ink_level must be between 0 and 100" in str(results[3].error)
     assert "pages_total must be >= 0" in str(results[4].error)
-    assert "missing device_id" in str(results[5].error)
+    assert "missing 1 required positional argument: 'device_id'" in str(results[5].error)
     assert "device_id must not be empty" in str(results[6].error)
     assert sent.requests == [f"PUT /devices/{known}/status", "PUT /devices/no-such-device/status"]
 

@@ -134,7 +134,7 @@ def test_connection_refused_exits_with_the_connection_code() -> None:
         (["devices", "status", "d", "--ink-level", "150"], "between 0 and 100"),
         (["devices", "status", "d", "--pages-total", "-3"], "must be >= 0"),
         (["devices", "provision", "--model", "M"], "--serial"),
-        (["devices", "status", "d"], "nothing to update"),
+        (["devices", "status", "d"], "nothing to send"),
         (["devices", "provision", "--model", "", "--serial", "S"], "model must not be empty"),
     ],
 )

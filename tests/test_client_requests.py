@@ -217,7 +217,7 @@ def test_bad_client_configuration_is_rejected(kwargs: dict[str, object], message
     ("kwargs", "message"),
     [
         ({"model": "", "serial_number": "S"}, "model must not be empty"),
-        ({"model": "M", "serial_number": "  "}, "serial_number must not be empty"),
+        ({"model": "M", "serial_number": "  "}, "serial_number must not be blank"),
         ({"model": 5, "serial_number": "S"}, "model must be a str"),
         ({"model": "M", "serial_number": "S", "location": 3}, "location must be a str"),
     ],
@@ -237,7 +237,7 @@ async def test_provision_arguments_are_checked_before_sending(
     [
         ("", {"status": "IDLE"}, "device_id must not be empty"),
         (7, {"status": "IDLE"}, "device_id must be a str"),
-        ("d", {}, "nothing to update"),
+        ("d", {}, "nothing to send: give at least one of status=, pages_total=, ink_level="),
         ("d", {"status": ""}, "status must not be empty"),
         ("d", {"pages_total": -1}, "pages_total must be >= 0"),
         ("d", {"pages_total": True}, "pages_total must be an int"),

@@ -22,6 +22,7 @@ from printos_api_client.models import (
     DeviceStatusUpdateMetrics,
     PrintDevice,
     PrintDeviceList,
+    SmsError,
 )
 
 BASE = "https://printos.api.hp.com"
@@ -114,10 +115,23 @@ async def test_update_device_status_puts_metrics_and_accepts_an_empty_200(
 async def test_undocumented_status_is_returned_unparsed(
     mock: respx.MockRouter, client: Client
 ) -> None:
-    mock.get("/devices").respond(503, text="down")
+    # The effective spec documents 4xx errors and every 5XX; a teapot is none of them.
+    mock.get("/devices").respond(418, text="teapot")
     response = await list_devices.asyncio_detailed(client=client)
-    assert response.status_code == 503
+    assert response.status_code == 418
     assert response.parsed is None
+
+
+@pytest.mark.anyio
+async def test_a_documented_error_status_is_parsed_as_sms_error(
+    mock: respx.MockRouter, client: Client
+) -> None:
+    body = {"smsError": {"statusCode": 503, "message": "down", "subCode": None}}
+    mock.get("/devices").respond(503, json=body)
+    response = await list_devices.asyncio_detailed(client=client)
+    assert isinstance(response.parsed, SmsError)
+    assert response.parsed.sms_error.message == "down"
+    assert response.parsed.sms_error.status_code == 503
 
 
 def test_generated_functions_exist_for_every_operation() -> None:

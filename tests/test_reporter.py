@@ -404,11 +404,11 @@ async def test_an_exception_in_on_error_stops_the_reporter(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ({"device_id": "d"}, "nothing to update"),
+        ({"device_id": "d"}, "nothing to send"),
         ({"device_id": "d", "ink_level": 101}, "ink_level must be between 0 and 100"),
         ({"device_id": "d", "pages_total": -1}, "pages_total must be >= 0"),
         ({"device_id": "d", "pages_total": 1.5}, "pages_total must be an int"),
-        ({"device_id": "d", "status": " "}, "status must not be empty"),
+        ({"device_id": "d", "status": " "}, "status must not be blank"),
         ({"device_id": "", "status": "IDLE"}, "device_id must not be empty"),
         ({"device_id": 7, "status": "IDLE"}, "device_id must be a str"),
     ],

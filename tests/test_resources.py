@@ -280,7 +280,7 @@ async def test_both_body_and_keywords_through_the_client_is_an_invalid_argument(
 
     with pytest.raises(InvalidArgumentError, match="provision_device: pass either body="):
         await GeneratedDevices.provision(
-            client.devices, model="M", body=DeviceProvisionRequest(model="M")
+            client.devices, model="M", body=DeviceProvisionRequest(model="M", serial_number="S")
         )
 
     assert not route.called

@@ -82,7 +82,7 @@ PROBE = textwrap.dedent(
                 await client.devices.decommission("dev-9")
             except NotFoundError as error:
                 out["not_found"] = [type(error).__name__, error.status_code]
-            out["sites"] = [site.name for site in (await client.sites.list()).sites]
+            out["sites"] = [site.name for site in await client.sites.list()]
             site = await client.sites.create(name="Hall B", address="Main St 1")
             out["created"] = [type(site).__name__, site.id, site.name]
             raw = await client.sites.with_raw_response.create(body=SiteCreateRequest(name="Hall C"))

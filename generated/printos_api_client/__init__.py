@@ -3,11 +3,12 @@
 
 """A client library for accessing HP PrintOS Device API"""
 
-from ._origin import GENERATOR_VERSION, SPEC_SHA256, SPEC_VERSION
+from ._origin import GENERATOR_VERSION, OVERLAY_SHA256, SPEC_SHA256, SPEC_VERSION
 from .client import AuthenticatedClient, Client
 
 __all__ = (
     "GENERATOR_VERSION",
+    "OVERLAY_SHA256",
     "SPEC_SHA256",
     "SPEC_VERSION",
     "AuthenticatedClient",

@@ -11,15 +11,18 @@ from typing import TYPE_CHECKING, Any
 from . import models
 from ._generated import (
     DeviceProvisionRequest,
+    Devices,
     DeviceStatusUpdate,
     DeviceStatusUpdateMetrics,
+    DevicesWithRawResponse,
     PrintDevice,
     PrintDeviceList,
+    SyncDevices,
+    SyncDevicesWithRawResponse,
 )
 from ._response import RawResponse
 from .auth import BearerTokenAuth, PrintOSHmacAuth
 from .client import PrintOSClient
-from .devices import Devices, DevicesWithRawResponse
 from .errors import (
     APIConnectionError,
     APIError,
@@ -52,8 +55,6 @@ from .version import __version__
 # them (with the task-group machinery they bring) would add to every program's start-up time.
 _LAZY = {
     # The sync twin loads when a program first names it: an async program never pays for it.
-    "SyncDevices": "_sync.devices",
-    "SyncDevicesWithRawResponse": "_sync.devices",
     "SyncPrintOSClient": "_sync.client",
     "BulkResult": "bulk",
     "ProvisionRequest": "bulk",
@@ -68,7 +69,6 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from ._sync.client import SyncPrintOSClient
-    from ._sync.devices import SyncDevices, SyncDevicesWithRawResponse
     from .bulk import BulkResult, ProvisionRequest, StatusUpdate
     from .reporter import (
         FlushTimeoutError,

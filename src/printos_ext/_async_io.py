@@ -19,7 +19,7 @@ import httpx
 
 from ._limits import in_flight_limit
 
-__all__ = ["check_deadline", "deadline", "run_workers", "sleep", "slots"]
+__all__ = ["check_deadline", "complete_now", "deadline", "run_workers", "sleep", "slots"]
 
 A = TypeVar("A")
 
@@ -56,6 +56,22 @@ def deadline(seconds: float) -> Any:
     if aio is not None:
         return aio.timeout(seconds)
     return _FailAfter(seconds)
+
+
+def complete_now(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)`` run to its result here and now, for a coroutine function
+    that never waits (a resource method on a transport that only builds requests); a plain
+    function's result is returned as it is. RuntimeError if the coroutine does wait."""
+    result = function(*args, **kwargs)
+    if not isinstance(result, Coroutine):
+        return result
+    try:
+        result.send(None)
+    except StopIteration as stop:
+        return stop.value
+    finally:
+        result.close()
+    raise RuntimeError(f"{getattr(function, '__name__', function)} waited while it should not")
 
 
 def check_deadline() -> None:

@@ -14,6 +14,7 @@ from typing import NoReturn
 
 __all__ = [
     "OneLineParser",
+    "finite_number",
     "non_negative_int",
     "non_negative_seconds",
     "percentage",
@@ -22,6 +23,7 @@ __all__ = [
     "probability",
     "say",
     "utf8_text",
+    "whole_number",
 ]
 
 _SHOWN = 60  # characters of a bad value quoted in a message
@@ -54,6 +56,14 @@ def _whole_number(text: str) -> int:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {_shown(text)}") from None
+
+
+def whole_number(text: str) -> int:
+    return _whole_number(text)
+
+
+def finite_number(text: str) -> float:
+    return _number(text, "a number")
 
 
 def utf8_text(text: str) -> str:

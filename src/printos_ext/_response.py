@@ -20,7 +20,6 @@ from .errors import ResponseValidationError
 __all__ = ["RawResponse"]
 
 T = TypeVar("T")
-U = TypeVar("U")
 
 _NOT_PARSED: object = object()
 
@@ -64,11 +63,6 @@ class RawResponse(Generic[T]):
         if self._parsed is _NOT_PARSED:
             self._parsed = self._parse()
         return self._parsed  # type: ignore[return-value]
-
-    def with_parser(self, then: Callable[[T], U]) -> RawResponse[U]:
-        """The same response, whose ``parse()`` passes this one's result through ``then``."""
-        parser = self._parser
-        return RawResponse(self.http_response, lambda r: then(parser(r)), self.operation)
 
     def _parse(self) -> T:
         response, name = self.http_response, self.operation

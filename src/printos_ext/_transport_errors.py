@@ -12,8 +12,12 @@ exception chain carries the original text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import httpx
 
+from . import _generated as gen
 from ._text import server_text
 from ._urls import raw_path
 from .errors import (
@@ -26,7 +30,7 @@ from .errors import (
 )
 from .retries import RetryPolicy
 
-__all__ = ["UNENCODABLE", "Classified", "classify", "closed_error", "encoding_error"]
+__all__ = ["UNENCODABLE", "Classified", "built", "classify", "closed_error", "encoding_error"]
 
 Classified = tuple[PrintOSError, bool, BaseException | None]
 """(error to raise, retryable, cause to chain: None means "from None")."""
@@ -153,3 +157,17 @@ def encoding_error(method: str, path: str, exc: BaseException) -> InvalidArgumen
             f"{type(exc).__name__}: {server_text(exc, 200)}"
         )
     return None
+
+
+def built(operation: gen.Operation[Any], build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The request a generated method's ``build`` describes (httpx keyword arguments).
+
+    A bad argument it finds (``ArgumentError``) or a value its models cannot encode is an
+    :class:`InvalidArgumentError`: nothing was sent.
+    """
+    try:
+        return build()
+    except gen.ArgumentError as exc:
+        raise InvalidArgumentError(f"{operation.name}: {exc}") from exc
+    except UNENCODABLE as exc:  # a model's to_dict() on values it cannot hold
+        raise encoding_error(operation.method, operation.path, exc) from exc

@@ -6,8 +6,6 @@ the argument, what it must be and what it got.
 
 from __future__ import annotations
 
-import math
-
 from .errors import InvalidArgumentError
 
 
@@ -46,12 +44,3 @@ def optional_count(
     name: str, value: object, *, minimum: int = 0, maximum: int | None = None
 ) -> int | None:
     return None if value is None else count(name, value, minimum=minimum, maximum=maximum)
-
-
-def percentage(name: str, value: object) -> float:
-    """A finite number from 0 to 100 inclusive."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidArgumentError(f"{name} must be a number, {_got(value)}")
-    if not math.isfinite(value) or not 0 <= value <= 100:
-        raise InvalidArgumentError(f"{name} must be between 0 and 100, got {value}")
-    return value

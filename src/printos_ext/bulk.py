@@ -1,8 +1,9 @@
-"""Many provisions or status updates at once, with bounded concurrency and per-item results.
+"""Any method many times, with bounded concurrency and per-item results.
 
-``client.devices.provision_many(requests)`` and ``client.devices.update_status_many(updates)``
-run the single-item operations side by side over the client's one connection pool, so every
-request still gets the client's auth, retries and typed errors. What this module adds:
+``client.<tag>.<method>_many(items)`` (``client.devices.provision_many(requests)``,
+``client.devices.update_status_many(updates)``) runs the generated method once per item over the
+client's one connection pool, so every request still gets the client's auth, retries and typed
+errors. It works for every operation of the spec, with no code per operation. What it adds:
 
 * Bounded concurrency: at most ``concurrency`` requests in flight, whatever the batch size (a
   fixed pool of ``concurrency`` workers however long the batch is: tasks in one anyio task group
@@ -14,42 +15,36 @@ request still gets the client's auth, retries and typed errors. What this module
   result with that exception as its cause: it does not cancel the other items. Only errors
   that are not about one item propagate: a non-iterable batch or a bad ``concurrency`` (raised
   before anything is sent), and cancellation.
-* Validation first: every item is checked (with the same rules as the single-item methods)
-  before any request is sent; an invalid item becomes an
-  :class:`~printos_ext.errors.InvalidArgumentError` result and is never sent.
+* Validation first: every item is checked before any request is sent, by building its request
+  with the method itself (:func:`check_call`: the same checks, no I/O); an invalid item becomes
+  an :class:`~printos_ext.errors.InvalidArgumentError` result and is never sent.
 
-Items are :class:`ProvisionRequest` / :class:`StatusUpdate`, or plain mappings with the same
-keys (``{"device_id": "d1", "status": "READY"}``), which is convenient for rows read from a file.
+An item is the method's arguments: a mapping (``{"device_id": "d1", "status": "READY"}``,
+convenient for rows read from a file) or an attrs instance whose fields are named like them
+(:class:`StatusUpdate`, :class:`ProvisionRequest`, or a generated request model).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
 
 import attrs
+import httpx
 
 from . import _async_io as io
 from . import _generated as gen
 from . import _validate as check
-from .client import Timeout
-from .devices import build_provision_request, build_status_update
+from ._transport_errors import built
 from .errors import InvalidArgumentError, PrintOSError, UnexpectedError
-
-if TYPE_CHECKING:
-    from .devices import Devices
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
     "BulkResult",
-    "ProvisionInput",
     "ProvisionRequest",
-    "ProvisionResults",
     "StatusUpdate",
-    "StatusUpdateInput",
-    "StatusUpdateResults",
-    "provision_many",
-    "update_status_many",
+    "check_call",
+    "run_many",
 ]
 
 DEFAULT_CONCURRENCY = 10
@@ -57,11 +52,12 @@ DEFAULT_CONCURRENCY = 10
 InputT = TypeVar("InputT")
 ValueT = TypeVar("ValueT")
 ItemT = TypeVar("ItemT")
+T = TypeVar("T")
 
 
 @attrs.frozen
 class ProvisionRequest:
-    """One device to provision; the arguments of :meth:`Devices.provision`.
+    """One device to provision: the arguments of ``client.devices.provision``.
 
     Not validated on construction, so that one bad row becomes one failed result of the batch
     rather than an exception while the batch is being built.
@@ -74,7 +70,7 @@ class ProvisionRequest:
 
 @attrs.frozen
 class StatusUpdate:
-    """One status report; the arguments of :meth:`Devices.update_status`.
+    """One status report: the arguments of ``client.devices.update_status``.
 
     Not validated on construction (see :class:`ProvisionRequest`).
     """
@@ -83,10 +79,6 @@ class StatusUpdate:
     status: str | None = None
     pages_total: int | None = None
     ink_level: float | None = None
-
-
-ProvisionInput: TypeAlias = ProvisionRequest | Mapping[str, Any]
-StatusUpdateInput: TypeAlias = StatusUpdate | Mapping[str, Any]
 
 
 @attrs.frozen
@@ -107,59 +99,77 @@ class BulkResult(Generic[InputT, ValueT]):
         return self.error is None
 
 
-ProvisionResults: TypeAlias = list[BulkResult[ProvisionInput, gen.PrintDevice]]
-StatusUpdateResults: TypeAlias = list[BulkResult[StatusUpdateInput, None]]
+class _Unsent:
+    """The response of a request that was built and not sent: it parses to None."""
+
+    status_code = 0
+    headers = httpx.Headers()
+    request_id = None
+    http_response = None
+
+    def parse(self) -> None:
+        return None
 
 
-def _from_mapping(cls: type[ItemT], item: Mapping[str, Any]) -> ItemT:
-    """``cls(**item)``, with unknown or missing keys reported as InvalidArgumentError."""
-    fields = attrs.fields_dict(cls)  # type: ignore[arg-type]
-    unknown = sorted(str(key) for key in item if key not in fields)
-    if unknown:
-        raise InvalidArgumentError(
-            f"unknown key(s) for {cls.__name__}: {', '.join(unknown)} "
-            f"(expected some of: {', '.join(fields)})"
-        )
-    missing = [
-        name for name, f in fields.items() if f.default is attrs.NOTHING and name not in item
-    ]
-    if missing:
-        raise InvalidArgumentError(f"{cls.__name__} is missing {', '.join(missing)}")
-    return cls(**item)
+class _DryRun:
+    """A ``Transport`` that builds each request (running every argument check) and sends none."""
+
+    async def request(
+        self, operation: gen.Operation[Any], build: Callable[[], dict[str, Any]], **_: Any
+    ) -> _Unsent:
+        built(operation, build)
+        return _Unsent()
+
+    def paginate(
+        self, operation: gen.Operation[Any], build: Callable[[], dict[str, Any]], **_: Any
+    ) -> Any:
+        built(operation, build)
+        return _no_items()
 
 
-def _coerce(cls: type[ItemT], item: object) -> ItemT:
-    if isinstance(item, cls):
-        return item
+async def _no_items() -> AsyncIterator[Any]:
+    return
+    yield  # an async generator that yields nothing
+
+
+def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> None:
+    """Check ``method(*args, **kwargs)``'s arguments as the call would, sending nothing.
+
+    ``method`` is a method of a generated resource: the same method of the same resource class,
+    bound to a transport that only builds requests, runs to completion at once (it never waits).
+    Arguments the method does not take are an InvalidArgumentError too.
+    """
+    resource = getattr(method, "__self__", None)
+    if resource is None:
+        raise InvalidArgumentError(f"{method!r} is not a method of a resource")
+    dry = getattr(type(resource)(_DryRun()), method.__name__)
+    try:
+        io.complete_now(dry, *args, **kwargs)
+    except TypeError as exc:  # unknown or missing arguments
+        raise InvalidArgumentError(str(exc)) from None
+
+
+def _arguments(item: object) -> dict[str, Any]:
+    """The keyword arguments an item stands for."""
     if isinstance(item, Mapping):
-        return _from_mapping(cls, item)
+        keys = [key for key in item if not isinstance(key, str)]
+        if keys:
+            raise InvalidArgumentError(f"item keys must be str, got {type(keys[0]).__name__}")
+        return dict(item)
+    if attrs.has(type(item)):
+        fields = attrs.fields(type(item))  # type: ignore[arg-type]
+        return {f.name: getattr(item, f.name) for f in fields if f.init}
     raise InvalidArgumentError(
-        f"each item must be a {cls.__name__} or a mapping, got {type(item).__name__}"
+        f"each item must be a mapping or an attrs instance (such as StatusUpdate), "
+        f"got {type(item).__name__}"
     )
 
 
-def _checked_provision(item: object) -> ProvisionRequest:
-    request = _coerce(ProvisionRequest, item)
-    build_provision_request(
-        model=request.model, serial_number=request.serial_number, location=request.location
-    )
-    return request
-
-
-def _checked_update(item: object) -> StatusUpdate:
-    update = _coerce(StatusUpdate, item)
-    check.text("device_id", update.device_id)
-    build_status_update(
-        status=update.status, pages_total=update.pages_total, ink_level=update.ink_level
-    )
-    return update
-
-
-def _batch(items: object, what: str) -> list[Any]:
+def _batch(items: object) -> list[Any]:
     # A str or a single mapping is iterable too, but iterating it would make nonsense items.
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
         raise InvalidArgumentError(
-            f"{what} must be an iterable of items (a list, a generator...), "
+            "the batch must be an iterable of items (a list, a generator...), "
             f"got {type(items).__name__}"
         )
     return list(items)
@@ -198,50 +208,25 @@ async def _run_all(
     return [result for result in results if result is not None]
 
 
-async def provision_many(
-    devices: Devices,
-    requests: Iterable[ProvisionInput],
+async def run_many(
+    method: Callable[..., Awaitable[T]],
+    items: Iterable[Any],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     max_retries: int | None = None,
-    timeout: Timeout | None = None,
-) -> ProvisionResults:
-    """Provision each request; see :meth:`Devices.provision_many`."""
+    timeout: float | httpx.Timeout | None = None,
+) -> list[BulkResult[Any, T]]:
+    """``method(**arguments)`` for each item; see the module. ``max_retries`` and ``timeout``
+    apply to every request."""
     limit = check.count("concurrency", concurrency, minimum=1)
-    batch: list[ProvisionInput] = _batch(requests, "requests")
+    batch = _batch(items)
 
-    async def call(request: ProvisionRequest) -> gen.PrintDevice:
-        return await devices.provision(
-            model=request.model,
-            serial_number=request.serial_number,
-            location=request.location,
-            max_retries=max_retries,
-            timeout=timeout,
-        )
+    def prepare(item: object) -> dict[str, Any]:
+        arguments = _arguments(item)
+        check_call(method, **arguments)
+        return arguments
 
-    return await _run_all(batch, _checked_provision, call, limit)
+    async def call(arguments: dict[str, Any]) -> T:
+        return await method(**arguments, max_retries=max_retries, timeout=timeout)
 
-
-async def update_status_many(
-    devices: Devices,
-    updates: Iterable[StatusUpdateInput],
-    *,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    max_retries: int | None = None,
-    timeout: Timeout | None = None,
-) -> StatusUpdateResults:
-    """Send each status update; see :meth:`Devices.update_status_many`."""
-    limit = check.count("concurrency", concurrency, minimum=1)
-    batch: list[StatusUpdateInput] = _batch(updates, "updates")
-
-    async def call(update: StatusUpdate) -> None:
-        await devices.update_status(
-            update.device_id,
-            status=update.status,
-            pages_total=update.pages_total,
-            ink_level=update.ink_level,
-            max_retries=max_retries,
-            timeout=timeout,
-        )
-
-    return await _run_all(batch, _checked_update, call, limit)
+    return await _run_all(batch, prepare, call, limit)

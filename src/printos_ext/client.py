@@ -9,36 +9,36 @@ turning a body that does not match the spec into :class:`ResponseValidationError
 from __future__ import annotations
 
 import copy
-import functools
 import logging
+import operator
 import os
 import random
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import attrs
 import httpx
 
 from . import _async_io as io
 from . import _generated as gen
+from . import _validate as check
 from ._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitExceeded, parse_codings
 from ._response import RawResponse
-from ._transport_errors import UNENCODABLE, classify, closed_error, encoding_error
+from ._transport_errors import UNENCODABLE, built, classify, closed_error, encoding_error
 from ._urls import raw_path
 from .auth import BASE_PATH_EXTENSION, ENV_KEY, ENV_SECRET, PrintOSHmacAuth, base_path_of
+from .bulk import DEFAULT_CONCURRENCY, BulkResult, run_many
 from .errors import (
     InvalidArgumentError,
     ResponseDecodingError,
     ResponseTooLargeError,
     status_error,
 )
+from .pagination import Page, next_link, paginate
 from .retries import RetryPolicy, parse_retry_after
 from .version import __version__
-
-if TYPE_CHECKING:
-    from .devices import Devices
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "PrintOSClient"]
 
@@ -52,6 +52,7 @@ _URL_CACHE_SIZE = 256
 USER_AGENT = f"printos-sdk/{__version__} python-httpx/{httpx.__version__}"
 
 T = TypeVar("T")
+ItemT = TypeVar("ItemT")
 Timeout = float | httpx.Timeout
 Sleep = Callable[[float], Awaitable[None]]
 EventHook = Callable[..., Any]
@@ -164,13 +165,6 @@ class PrintOSClient(gen.APIResources):
         self._urls: dict[str, httpx.URL] = {}
         self._slots = io.slots(self._http)  # see _limits: requests in flight <= pool connections
 
-    @functools.cached_property
-    def devices(self) -> Devices:
-        """Print devices: the generated resource, with the SDK's conveniences (see devices.py)."""
-        from .devices import Devices  # here, not at the top: devices.py imports this module
-
-        return Devices(self)
-
     def with_options(
         self,
         *,
@@ -250,18 +244,69 @@ class PrintOSClient(gen.APIResources):
         This implements the generated package's ``Transport`` protocol. ``build`` gives the
         request as httpx keyword arguments; a bad argument it finds becomes InvalidArgumentError.
         """
-        try:
-            kwargs = build()
-        except gen.ArgumentError as exc:
-            raise InvalidArgumentError(f"{operation.name}: {exc}") from exc
-        except UNENCODABLE as exc:  # a model's to_dict() on values it cannot hold
-            raise encoding_error(operation.method, operation.path, exc) from exc
         return await self.send_operation(
             operation,
-            kwargs,
+            built(operation, build),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
+        )
+
+    def paginate(
+        self,
+        operation: gen.Operation[list[ItemT]],
+        build: Callable[[], dict[str, Any]],
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[ItemT]:
+        """Every item of a list operation, following next links; the generated ``list()`` and
+        ``iter()`` call it (the ``Transport`` protocol). See :mod:`printos_ext.pagination`.
+
+        ``page_size`` asks for pages (``limit=<page_size>&offset=0``, or the parameters the
+        operation's ``paging`` names); ``max_items`` stops early. Checked here, when called.
+        """
+        paging = operation.paging
+        if paging is None:
+            raise InvalidArgumentError(f"{operation.name} is not a list operation")
+        size = check.optional_count("page_size", page_size, minimum=1, maximum=paging.max_page_size)
+        limit = check.optional_count("max_items", max_items, minimum=1)
+        kwargs = built(operation, build)
+        params = {paging.limit: size, paging.offset: 0} if size is not None else None
+
+        async def fetch(url: httpx.URL | None) -> Page[ItemT]:
+            response = await self.send_operation(
+                operation,
+                kwargs,
+                url=url,
+                params=params if url is None else None,
+                extra_headers=extra_headers,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+            http = response.http_response
+            return Page(items=response.parse(), url=http.request.url, next_url=next_link(http))
+
+        key = operator.attrgetter(paging.key) if paging.key else None
+        return paginate(fetch, key=key, max_items=limit)
+
+    async def many(
+        self,
+        method: Callable[..., Awaitable[T]],
+        items: Iterable[Any],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        max_retries: int | None = None,
+        timeout: Timeout | None = None,
+    ) -> list[BulkResult[Any, T]]:
+        """``method`` once per item (its arguments), ``concurrency`` at a time; one result each,
+        in input order. ``client.<tag>.<method>_many(items)`` calls it. See :mod:`printos_ext.bulk`.
+        """
+        return await run_many(
+            method, items, concurrency=concurrency, max_retries=max_retries, timeout=timeout
         )
 
     async def send_operation(
@@ -277,11 +322,14 @@ class PrintOSClient(gen.APIResources):
     ) -> RawResponse[T]:
         """Send ``operation`` as ``kwargs`` (from its ``_get_kwargs``) describe it.
 
-        ``url`` replaces its path (to follow a pagination link), ``params`` add query parameters.
+        ``url`` replaces its path and query (to follow a pagination link as given), ``params`` add
+        query parameters.
         """
         phases, deadline = self._timeouts if timeout is None else _split_timeout(timeout)
         method = kwargs["method"].upper()
         query = {**kwargs.get("params", {}), **params} if params else kwargs.get("params")
+        if url is not None:  # a next link carries its whole query: the server's, not ours
+            query = None
         headers = {**self._headers, **kwargs.get("headers", {})}
         if extra_headers:
             headers.update(_check_headers("extra_headers", extra_headers))

@@ -63,8 +63,8 @@ import anyio.lowlevel
 import attrs
 
 from . import _validate as check
+from .bulk import check_call
 from .client import Timeout
-from .devices import build_status_update
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -318,8 +318,13 @@ class StatusReporter:
         :class:`ReporterFullError` if this would make more than ``max_devices`` devices wait, and
         :class:`ReporterClosedError` outside ``async with``.
         """
-        build_status_update(status=status, pages_total=pages_total, ink_level=ink_level)
-        device_id = check.text("device_id", device_id)
+        check_call(
+            self._client.devices.update_status,
+            device_id,
+            status=status,
+            pages_total=pages_total,
+            ink_level=ink_level,
+        )
         if self._device_ids is not None and device_id not in self._device_ids:
             raise InvalidArgumentError(
                 f"device {device_id!r} is not one of this reporter's device_ids"

@@ -4,7 +4,14 @@
 """The API's resources: one per tag of the spec, reached as an attribute of APIResources"""
 
 import abc
-from collections.abc import Callable, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar
 
@@ -14,13 +21,14 @@ from ..client import APIResponse, Operation
 from .devices import Devices, SyncDevices
 
 T = TypeVar("T")
+I = TypeVar("I")
 
 
 class APIResources(abc.ABC):
     """A client.Transport with one attribute per tag of the spec, each that tag's resource sending through it
 
-    Subclass it and implement ``request`` (printos_ext.PrintOSClient does): a tag added to the spec appears
-    as a new attribute after regeneration, with nothing else to change.
+    Subclass it and implement ``request``, ``paginate`` and ``many`` (printos_ext.PrintOSClient does): a tag added to
+    the spec appears as a new attribute after regeneration, with nothing else to change.
     """
 
     RESOURCES: ClassVar[tuple[str, ...]] = ("devices",)
@@ -38,6 +46,32 @@ class APIResources(abc.ABC):
     ) -> APIResponse[T]:
         """Send ``operation``; see client.Transport"""
 
+    @abc.abstractmethod
+    def paginate(
+        self,
+        operation: Operation[list[I]],
+        build: Callable[[], dict[str, Any]],
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[I]:
+        """Every item of a list operation, page after page; see client.Transport"""
+
+    @abc.abstractmethod
+    async def many(
+        self,
+        method: Callable[..., Awaitable[T]],
+        items: Iterable[Any],
+        *,
+        concurrency: int = 10,
+        max_retries: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> list[Any]:
+        """``method`` once per item; see client.Transport"""
+
     @cached_property
     def devices(self) -> Devices:
         """The operations of the "devices" tag"""
@@ -47,8 +81,8 @@ class APIResources(abc.ABC):
 class SyncAPIResources(abc.ABC):
     """A client.SyncTransport with one attribute per tag of the spec, each that tag's sync resource sending through it
 
-    Subclass it and implement ``request`` (printos_ext.SyncPrintOSClient does): a tag added to the spec appears
-    as a new attribute after regeneration, with nothing else to change.
+    Subclass it and implement ``request``, ``paginate`` and ``many`` (printos_ext.SyncPrintOSClient does): a tag added to
+    the spec appears as a new attribute after regeneration, with nothing else to change.
     """
 
     RESOURCES: ClassVar[tuple[str, ...]] = ("devices",)
@@ -65,6 +99,32 @@ class SyncAPIResources(abc.ABC):
         max_retries: int | None = None,
     ) -> APIResponse[T]:
         """Send ``operation``; see client.SyncTransport"""
+
+    @abc.abstractmethod
+    def paginate(
+        self,
+        operation: Operation[list[I]],
+        build: Callable[[], dict[str, Any]],
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[I]:
+        """Every item of a list operation, page after page; see client.SyncTransport"""
+
+    @abc.abstractmethod
+    def many(
+        self,
+        method: Callable[..., T],
+        items: Iterable[Any],
+        *,
+        concurrency: int = 10,
+        max_retries: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> list[Any]:
+        """``method`` once per item; see client.SyncTransport"""
 
     @cached_property
     def devices(self) -> SyncDevices:

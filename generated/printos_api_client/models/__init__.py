@@ -8,6 +8,8 @@ from .device_status_update import DeviceStatusUpdate
 from .device_status_update_metrics import DeviceStatusUpdateMetrics
 from .print_device import PrintDevice
 from .print_device_list import PrintDeviceList
+from .sms_error import SmsError
+from .sms_error_detail import SmsErrorDetail
 
 __all__ = (
     "DeviceProvisionRequest",
@@ -15,4 +17,6 @@ __all__ = (
     "DeviceStatusUpdateMetrics",
     "PrintDevice",
     "PrintDeviceList",
+    "SmsError",
+    "SmsErrorDetail",
 )

@@ -19,13 +19,13 @@ T = TypeVar("T", bound="DeviceProvisionRequest")
 class DeviceProvisionRequest:
     """
     Attributes:
-        model (str | None):
-        serial_number (str | None):
+        model (str):
+        serial_number (str):
         location (str | None):
     """
 
-    model: str | None = None
-    serial_number: str | None = None
+    model: str
+    serial_number: str
     location: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -38,11 +38,12 @@ class DeviceProvisionRequest:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if model is not None:
-            field_dict["model"] = model
-        if serial_number is not None:
-            field_dict["serialNumber"] = serial_number
+        field_dict.update(
+            {
+                "model": model,
+                "serialNumber": serial_number,
+            }
+        )
         if location is not None:
             field_dict["location"] = location
 
@@ -63,17 +64,11 @@ class DeviceProvisionRequest:
         d = dict(src_dict)
         model = d.pop("model", UNSET)
         if not isinstance(model, str):
-            if model is not UNSET:
-                raise DecodeError.wrong_type(("model",), "a string", model)
-            model = None
+            raise DecodeError.wrong_type(("model",), "a string", model)
 
         serial_number = d.pop("serialNumber", UNSET)
         if not isinstance(serial_number, str):
-            if serial_number is not UNSET:
-                raise DecodeError.wrong_type(
-                    ("serialNumber",), "a string", serial_number
-                )
-            serial_number = None
+            raise DecodeError.wrong_type(("serialNumber",), "a string", serial_number)
 
         location = d.pop("location", UNSET)
         if not isinstance(location, str):

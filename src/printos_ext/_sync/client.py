@@ -11,20 +11,21 @@ turning a body that does not match the spec into :class:`ResponseValidationError
 from __future__ import annotations
 
 import copy
-import functools
 import logging
+import operator
 import os
 import random
 import ssl
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import attrs
 import httpx
 
 from .. import _generated as gen
 from .. import _sync_io as io
+from .. import _validate as check
 from .._decoding import (
     ACCEPT_ENCODING,
     BoundedDecoder,
@@ -33,7 +34,7 @@ from .._decoding import (
     parse_codings,
 )
 from .._response import RawResponse
-from .._transport_errors import UNENCODABLE, classify, closed_error, encoding_error
+from .._transport_errors import UNENCODABLE, built, classify, closed_error, encoding_error
 from .._urls import raw_path
 from ..auth import BASE_PATH_EXTENSION, PrintOSHmacAuth, base_path_of
 from ..client import _URL_CACHE_SIZE as _URL_CACHE_SIZE
@@ -43,6 +44,7 @@ from ..client import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from ..client import ENV_BASE_URL as ENV_BASE_URL
 from ..client import USER_AGENT as USER_AGENT
 from ..client import EventHook as EventHook
+from ..client import ItemT as ItemT
 from ..client import T as T
 from ..client import Timeout as Timeout
 from ..client import _base_url as _base_url
@@ -58,9 +60,8 @@ from ..errors import (
     status_error,
 )
 from ..retries import RetryPolicy, parse_retry_after
-
-if TYPE_CHECKING:
-    from .devices import SyncDevices
+from .bulk import DEFAULT_CONCURRENCY, BulkResult, run_many
+from .pagination import Page, next_link, paginate
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "SyncPrintOSClient"]
 
@@ -175,13 +176,6 @@ class SyncPrintOSClient(gen.SyncAPIResources):
         self._urls: dict[str, httpx.URL] = {}
         self._slots = io.slots(self._http)  # see _limits: requests in flight <= pool connections
 
-    @functools.cached_property
-    def devices(self) -> SyncDevices:
-        """Print devices: the generated resource, with the SDK's conveniences (see devices.py)."""
-        from .devices import SyncDevices  # here, not at the top: devices.py imports this module
-
-        return SyncDevices(self)
-
     def with_options(
         self,
         *,
@@ -261,18 +255,69 @@ class SyncPrintOSClient(gen.SyncAPIResources):
         This implements the generated package's ``SyncTransport`` protocol. ``build`` gives the
         request as httpx keyword arguments; a bad argument it finds becomes InvalidArgumentError.
         """
-        try:
-            kwargs = build()
-        except gen.ArgumentError as exc:
-            raise InvalidArgumentError(f"{operation.name}: {exc}") from exc
-        except UNENCODABLE as exc:  # a model's to_dict() on values it cannot hold
-            raise encoding_error(operation.method, operation.path, exc) from exc
         return self.send_operation(
             operation,
-            kwargs,
+            built(operation, build),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
+        )
+
+    def paginate(
+        self,
+        operation: gen.Operation[list[ItemT]],
+        build: Callable[[], dict[str, Any]],
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[ItemT]:
+        """Every item of a list operation, following next links; the generated ``list()`` and
+        ``iter()`` call it (the ``SyncTransport`` protocol). See :mod:`printos_ext.pagination`.
+
+        ``page_size`` asks for pages (``limit=<page_size>&offset=0``, or the parameters the
+        operation's ``paging`` names); ``max_items`` stops early. Checked here, when called.
+        """
+        paging = operation.paging
+        if paging is None:
+            raise InvalidArgumentError(f"{operation.name} is not a list operation")
+        size = check.optional_count("page_size", page_size, minimum=1, maximum=paging.max_page_size)
+        limit = check.optional_count("max_items", max_items, minimum=1)
+        kwargs = built(operation, build)
+        params = {paging.limit: size, paging.offset: 0} if size is not None else None
+
+        def fetch(url: httpx.URL | None) -> Page[ItemT]:
+            response = self.send_operation(
+                operation,
+                kwargs,
+                url=url,
+                params=params if url is None else None,
+                extra_headers=extra_headers,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+            http = response.http_response
+            return Page(items=response.parse(), url=http.request.url, next_url=next_link(http))
+
+        key = operator.attrgetter(paging.key) if paging.key else None
+        return paginate(fetch, key=key, max_items=limit)
+
+    def many(
+        self,
+        method: Callable[..., T],
+        items: Iterable[Any],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        max_retries: int | None = None,
+        timeout: Timeout | None = None,
+    ) -> list[BulkResult[Any, T]]:
+        """``method`` once per item (its arguments), ``concurrency`` at a time; one result each,
+        in input order. ``client.<tag>.<method>_many(items)`` calls it. See :mod:`printos_ext.bulk`.
+        """
+        return run_many(
+            method, items, concurrency=concurrency, max_retries=max_retries, timeout=timeout
         )
 
     def send_operation(
@@ -288,11 +333,14 @@ class SyncPrintOSClient(gen.SyncAPIResources):
     ) -> RawResponse[T]:
         """Send ``operation`` as ``kwargs`` (from its ``_get_kwargs``) describe it.
 
-        ``url`` replaces its path (to follow a pagination link), ``params`` add query parameters.
+        ``url`` replaces its path and query (to follow a pagination link as given), ``params`` add
+        query parameters.
         """
         phases, deadline = self._timeouts if timeout is None else _split_timeout(timeout)
         method = kwargs["method"].upper()
         query = {**kwargs.get("params", {}), **params} if params else kwargs.get("params")
+        if url is not None:  # a next link carries its whole query: the server's, not ours
+            query = None
         headers = {**self._headers, **kwargs.get("headers", {})}
         if extra_headers:
             headers.update(_check_headers("extra_headers", extra_headers))

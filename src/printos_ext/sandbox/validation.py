@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
@@ -24,6 +25,13 @@ __all__ = [
 
 INK_LEVEL_MIN = 0
 INK_LEVEL_MAX = 100
+PAGES_TOTAL_MIN = 0
+NON_BLANK = r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+"""A character that is not whitespace; text without one is blank. The overlay states the same
+pattern (tests/test_conformance.py checks): whitespace spelled out, because ``\\s`` means
+different characters in Python (``str.isspace``) and in JSON Schema's ECMA-262 regexes, so this
+is both sets."""
+_NON_BLANK = re.compile(NON_BLANK)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,7 +113,7 @@ def _required_text(body: Mapping[str, Any], field: str) -> str:
 def _text(value: object, field: str) -> str:
     if not isinstance(value, str):
         raise _invalid_type(field, "a string", value)
-    if not value.strip():
+    if not _NON_BLANK.search(value):
         raise _invalid_value(field, "must not be empty")
     return value
 
@@ -145,8 +153,8 @@ def _pages_total(value: object) -> int:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise _invalid_type(field, "an integer", value)
-    if value < 0:
-        raise _invalid_value(field, f"must be >= 0, got {value}")
+    if value < PAGES_TOTAL_MIN:
+        raise _invalid_value(field, f"must be >= {PAGES_TOTAL_MIN}, got {value}")
     return value
 
 

@@ -4,8 +4,10 @@
 """The Devices resource: one method per operation of the spec's "devices" tag, sending through a
 client.Transport; and SyncDevices, the same methods as plain calls, sending through a client.SyncTransport"""
 
-from collections.abc import Mapping
-from functools import cached_property
+import builtins
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from functools import cached_property, partial
+from typing import Any, overload
 
 import httpx
 
@@ -14,7 +16,7 @@ from ...models.device_provision_request import DeviceProvisionRequest
 from ...models.device_status_update import DeviceStatusUpdate
 from ...models.device_status_update_metrics import DeviceStatusUpdateMetrics
 from ...models.print_device import PrintDevice
-from ...models.print_device_list import PrintDeviceList
+from ...types import UNSET, Unset
 from . import list_devices as _list_devices
 from . import provision_device as _provision_device
 from . import update_device_status as _update_device_status
@@ -32,10 +34,12 @@ class DevicesWithRawResponse:
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> APIResponse[PrintDeviceList]:
+    ) -> APIResponse[builtins.list[PrintDevice]]:
         """List Devices (GET /devices)
 
         Retrieve a list of provisioned print devices.
+
+        One request: ``.parse()`` gives the items of that page.
 
         Args:
             extra_headers: headers to add to this request.
@@ -43,22 +47,44 @@ class DevicesWithRawResponse:
             max_retries: retries for this call, instead of the client's.
 
         Returns:
-            The response, with ``.parse()`` giving PrintDeviceList.
+            The response, with ``.parse()`` giving builtins.list[PrintDevice].
         """
 
         return await self._client.request(
-            _list_devices.OPERATION,
+            _list_devices.ITEMS,
             lambda: _list_devices._get_kwargs(),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
         )
 
+    @overload
     async def provision(
         self,
         *,
-        model: str | None = None,
-        serial_number: str | None = None,
+        model: str,
+        serial_number: str,
+        location: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[PrintDevice]: ...
+
+    @overload
+    async def provision(
+        self,
+        *,
+        body: DeviceProvisionRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[PrintDevice]: ...
+
+    async def provision(
+        self,
+        *,
+        model: str | Unset = UNSET,
+        serial_number: str | Unset = UNSET,
         location: str | None = None,
         body: DeviceProvisionRequest | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -70,8 +96,8 @@ class DevicesWithRawResponse:
         Register a new device with the PrintOS Cloud Platform.
 
         Args:
-            model (str | None):
-            serial_number (str | None):
+            model (str):
+            serial_number (str):
             location (str | None):
             body (DeviceProvisionRequest): the request body as a model, instead of its fields as keywords.
             extra_headers: headers to add to this request.
@@ -90,11 +116,14 @@ class DevicesWithRawResponse:
                     DeviceProvisionRequest,
                     required=True,
                     fields={
-                        "model": (model, None),
-                        "serial_number": (serial_number, None),
+                        "model": (model, UNSET),
+                        "serial_number": (serial_number, UNSET),
                         "location": (location, None),
                     },
-                    required_fields=(),
+                    required_fields=(
+                        "model",
+                        "serial_number",
+                    ),
                 ),
             ),
             extra_headers=extra_headers,
@@ -107,7 +136,8 @@ class DevicesWithRawResponse:
         device_id: str,
         *,
         status: str | None = None,
-        metrics: DeviceStatusUpdateMetrics | None = None,
+        pages_total: int | None = None,
+        ink_level: float | None = None,
         body: DeviceStatusUpdate | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -120,7 +150,8 @@ class DevicesWithRawResponse:
         Args:
             device_id (str):
             status (str | None):
-            metrics (DeviceStatusUpdateMetrics | None):
+            pages_total (int | None):  (sent as metrics.pagesTotal)
+            ink_level (float | None):  (sent as metrics.inkLevel)
             body (DeviceStatusUpdate): the request body as a model, instead of its fields as keywords.
             extra_headers: headers to add to this request.
             timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
@@ -140,9 +171,25 @@ class DevicesWithRawResponse:
                     required=True,
                     fields={
                         "status": (status, None),
-                        "metrics": (metrics, None),
+                        "metrics": (
+                            request_body(
+                                None,
+                                DeviceStatusUpdateMetrics,
+                                required=False,
+                                fields={
+                                    "pages_total": (pages_total, None),
+                                    "ink_level": (ink_level, None),
+                                },
+                            ),
+                            None,
+                        ),
                     },
                     required_fields=(),
+                    keywords=(
+                        "status",
+                        "pages_total",
+                        "ink_level",
+                    ),
                 ),
             ),
             extra_headers=extra_headers,
@@ -162,16 +209,32 @@ class Devices:
         """The same methods, each returning the response (status, headers, request id) with ``.parse()``"""
         return DevicesWithRawResponse(self._client)
 
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[builtins.list[Any]]]:
+        """``<method>_many(items, *, concurrency=10, max_retries=None, timeout=None)`` for every method: the method once
+        per item (a mapping of its arguments), through the transport's ``many``; one result per item, in order"""
+        method = name.removesuffix("_many")
+        if (
+            name.startswith("_")
+            or method == name
+            or not callable(getattr(type(self), method, None))
+        ):
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
+        return partial(self._client.many, getattr(self, method))
+
     async def list(
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> PrintDeviceList:
+    ) -> builtins.list[PrintDevice]:
         """List Devices (GET /devices)
 
         Retrieve a list of provisioned print devices.
+
+        Every item, following the server's next links (``Link: <url>; rel="next"``) when it pages.
 
         Args:
             extra_headers: headers to add to this request.
@@ -179,24 +242,83 @@ class Devices:
             max_retries: retries for this call, instead of the client's.
 
         Returns:
-            PrintDeviceList
+            builtins.list[PrintDevice]
         """
 
-        response = await self._client.request(
-            _list_devices.OPERATION,
+        items = self._client.paginate(
+            _list_devices.ITEMS,
             lambda: _list_devices._get_kwargs(),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
         )
 
-        return response.parse()
+        return [item async for item in items]
+
+    def iter(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[PrintDevice]:
+        """List Devices (GET /devices)
+
+        Retrieve a list of provisioned print devices.
+
+        Every item, page after page, following the server's next links (``Link: <url>; rel="next"``). Arguments are
+        checked when called, before iteration starts.
+
+        Args:
+            page_size: ask the server for pages of this many items (1 to the API's largest page); None: as the server pages.
+            max_items: stop after this many items; None: all of them.
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            AsyncIterator[PrintDevice]
+        """
+
+        return self._client.paginate(
+            _list_devices.ITEMS,
+            lambda: _list_devices._get_kwargs(),
+            page_size=page_size,
+            max_items=max_items,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    @overload
+    async def provision(
+        self,
+        *,
+        model: str,
+        serial_number: str,
+        location: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> PrintDevice: ...
+
+    @overload
+    async def provision(
+        self,
+        *,
+        body: DeviceProvisionRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> PrintDevice: ...
 
     async def provision(
         self,
         *,
-        model: str | None = None,
-        serial_number: str | None = None,
+        model: str | Unset = UNSET,
+        serial_number: str | Unset = UNSET,
         location: str | None = None,
         body: DeviceProvisionRequest | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -208,8 +330,8 @@ class Devices:
         Register a new device with the PrintOS Cloud Platform.
 
         Args:
-            model (str | None):
-            serial_number (str | None):
+            model (str):
+            serial_number (str):
             location (str | None):
             body (DeviceProvisionRequest): the request body as a model, instead of its fields as keywords.
             extra_headers: headers to add to this request.
@@ -228,11 +350,14 @@ class Devices:
                     DeviceProvisionRequest,
                     required=True,
                     fields={
-                        "model": (model, None),
-                        "serial_number": (serial_number, None),
+                        "model": (model, UNSET),
+                        "serial_number": (serial_number, UNSET),
                         "location": (location, None),
                     },
-                    required_fields=(),
+                    required_fields=(
+                        "model",
+                        "serial_number",
+                    ),
                 ),
             ),
             extra_headers=extra_headers,
@@ -247,7 +372,8 @@ class Devices:
         device_id: str,
         *,
         status: str | None = None,
-        metrics: DeviceStatusUpdateMetrics | None = None,
+        pages_total: int | None = None,
+        ink_level: float | None = None,
         body: DeviceStatusUpdate | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -260,7 +386,8 @@ class Devices:
         Args:
             device_id (str):
             status (str | None):
-            metrics (DeviceStatusUpdateMetrics | None):
+            pages_total (int | None):  (sent as metrics.pagesTotal)
+            ink_level (float | None):  (sent as metrics.inkLevel)
             body (DeviceStatusUpdate): the request body as a model, instead of its fields as keywords.
             extra_headers: headers to add to this request.
             timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
@@ -280,9 +407,25 @@ class Devices:
                     required=True,
                     fields={
                         "status": (status, None),
-                        "metrics": (metrics, None),
+                        "metrics": (
+                            request_body(
+                                None,
+                                DeviceStatusUpdateMetrics,
+                                required=False,
+                                fields={
+                                    "pages_total": (pages_total, None),
+                                    "ink_level": (ink_level, None),
+                                },
+                            ),
+                            None,
+                        ),
                     },
                     required_fields=(),
+                    keywords=(
+                        "status",
+                        "pages_total",
+                        "ink_level",
+                    ),
                 ),
             ),
             extra_headers=extra_headers,
@@ -305,10 +448,12 @@ class SyncDevicesWithRawResponse:
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> APIResponse[PrintDeviceList]:
+    ) -> APIResponse[builtins.list[PrintDevice]]:
         """List Devices (GET /devices)
 
         Retrieve a list of provisioned print devices.
+
+        One request: ``.parse()`` gives the items of that page.
 
         Args:
             extra_headers: headers to add to this request.
@@ -316,22 +461,44 @@ class SyncDevicesWithRawResponse:
             max_retries: retries for this call, instead of the client's.
 
         Returns:
-            The response, with ``.parse()`` giving PrintDeviceList.
+            The response, with ``.parse()`` giving builtins.list[PrintDevice].
         """
 
         return self._client.request(
-            _list_devices.OPERATION,
+            _list_devices.ITEMS,
             lambda: _list_devices._get_kwargs(),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
         )
 
+    @overload
     def provision(
         self,
         *,
-        model: str | None = None,
-        serial_number: str | None = None,
+        model: str,
+        serial_number: str,
+        location: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[PrintDevice]: ...
+
+    @overload
+    def provision(
+        self,
+        *,
+        body: DeviceProvisionRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[PrintDevice]: ...
+
+    def provision(
+        self,
+        *,
+        model: str | Unset = UNSET,
+        serial_number: str | Unset = UNSET,
         location: str | None = None,
         body: DeviceProvisionRequest | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -343,8 +510,8 @@ class SyncDevicesWithRawResponse:
         Register a new device with the PrintOS Cloud Platform.
 
         Args:
-            model (str | None):
-            serial_number (str | None):
+            model (str):
+            serial_number (str):
             location (str | None):
             body (DeviceProvisionRequest): the request body as a model, instead of its fields as keywords.
             extra_headers: headers to add to this request.
@@ -363,11 +530,14 @@ class SyncDevicesWithRawResponse:
                     DeviceProvisionRequest,
                     required=True,
                     fields={
-                        "model": (model, None),
-                        "serial_number": (serial_number, None),
+                        "model": (model, UNSET),
+                        "serial_number": (serial_number, UNSET),
                         "location": (location, None),
                     },
-                    required_fields=(),
+                    required_fields=(
+                        "model",
+                        "serial_number",
+                    ),
                 ),
             ),
             extra_headers=extra_headers,
@@ -380,7 +550,8 @@ class SyncDevicesWithRawResponse:
         device_id: str,
         *,
         status: str | None = None,
-        metrics: DeviceStatusUpdateMetrics | None = None,
+        pages_total: int | None = None,
+        ink_level: float | None = None,
         body: DeviceStatusUpdate | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -393,7 +564,8 @@ class SyncDevicesWithRawResponse:
         Args:
             device_id (str):
             status (str | None):
-            metrics (DeviceStatusUpdateMetrics | None):
+            pages_total (int | None):  (sent as metrics.pagesTotal)
+            ink_level (float | None):  (sent as metrics.inkLevel)
             body (DeviceStatusUpdate): the request body as a model, instead of its fields as keywords.
             extra_headers: headers to add to this request.
             timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
@@ -413,9 +585,25 @@ class SyncDevicesWithRawResponse:
                     required=True,
                     fields={
                         "status": (status, None),
-                        "metrics": (metrics, None),
+                        "metrics": (
+                            request_body(
+                                None,
+                                DeviceStatusUpdateMetrics,
+                                required=False,
+                                fields={
+                                    "pages_total": (pages_total, None),
+                                    "ink_level": (ink_level, None),
+                                },
+                            ),
+                            None,
+                        ),
                     },
                     required_fields=(),
+                    keywords=(
+                        "status",
+                        "pages_total",
+                        "ink_level",
+                    ),
                 ),
             ),
             extra_headers=extra_headers,
@@ -435,16 +623,32 @@ class SyncDevices:
         """The same methods, each returning the response (status, headers, request id) with ``.parse()``"""
         return SyncDevicesWithRawResponse(self._client)
 
+    def __getattr__(self, name: str) -> Callable[..., builtins.list[Any]]:
+        """``<method>_many(items, *, concurrency=10, max_retries=None, timeout=None)`` for every method: the method once
+        per item (a mapping of its arguments), through the transport's ``many``; one result per item, in order"""
+        method = name.removesuffix("_many")
+        if (
+            name.startswith("_")
+            or method == name
+            or not callable(getattr(type(self), method, None))
+        ):
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
+        return partial(self._client.many, getattr(self, method))
+
     def list(
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> PrintDeviceList:
+    ) -> builtins.list[PrintDevice]:
         """List Devices (GET /devices)
 
         Retrieve a list of provisioned print devices.
+
+        Every item, following the server's next links (``Link: <url>; rel="next"``) when it pages.
 
         Args:
             extra_headers: headers to add to this request.
@@ -452,24 +656,83 @@ class SyncDevices:
             max_retries: retries for this call, instead of the client's.
 
         Returns:
-            PrintDeviceList
+            builtins.list[PrintDevice]
         """
 
-        response = self._client.request(
-            _list_devices.OPERATION,
+        items = self._client.paginate(
+            _list_devices.ITEMS,
             lambda: _list_devices._get_kwargs(),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
         )
 
-        return response.parse()
+        return [item for item in items]
+
+    def iter(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[PrintDevice]:
+        """List Devices (GET /devices)
+
+        Retrieve a list of provisioned print devices.
+
+        Every item, page after page, following the server's next links (``Link: <url>; rel="next"``). Arguments are
+        checked when called, before iteration starts.
+
+        Args:
+            page_size: ask the server for pages of this many items (1 to the API's largest page); None: as the server pages.
+            max_items: stop after this many items; None: all of them.
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            Iterator[PrintDevice]
+        """
+
+        return self._client.paginate(
+            _list_devices.ITEMS,
+            lambda: _list_devices._get_kwargs(),
+            page_size=page_size,
+            max_items=max_items,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    @overload
+    def provision(
+        self,
+        *,
+        model: str,
+        serial_number: str,
+        location: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> PrintDevice: ...
+
+    @overload
+    def provision(
+        self,
+        *,
+        body: DeviceProvisionRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> PrintDevice: ...
 
     def provision(
         self,
         *,
-        model: str | None = None,
-        serial_number: str | None = None,
+        model: str | Unset = UNSET,
+        serial_number: str | Unset = UNSET,
         location: str | None = None,
         body: DeviceProvisionRequest | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -481,8 +744,8 @@ class SyncDevices:
         Register a new device with the PrintOS Cloud Platform.
 
         Args:
-            model (str | None):
-            serial_number (str | None):
+            model (str):
+            serial_number (str):
             location (str | None):
             body (DeviceProvisionRequest): the request body as a model, instead of its fields as keywords.
             extra_headers: headers to add to this request.
@@ -501,11 +764,14 @@ class SyncDevices:
                     DeviceProvisionRequest,
                     required=True,
                     fields={
-                        "model": (model, None),
-                        "serial_number": (serial_number, None),
+                        "model": (model, UNSET),
+                        "serial_number": (serial_number, UNSET),
                         "location": (location, None),
                     },
-                    required_fields=(),
+                    required_fields=(
+                        "model",
+                        "serial_number",
+                    ),
                 ),
             ),
             extra_headers=extra_headers,
@@ -520,7 +786,8 @@ class SyncDevices:
         device_id: str,
         *,
         status: str | None = None,
-        metrics: DeviceStatusUpdateMetrics | None = None,
+        pages_total: int | None = None,
+        ink_level: float | None = None,
         body: DeviceStatusUpdate | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -533,7 +800,8 @@ class SyncDevices:
         Args:
             device_id (str):
             status (str | None):
-            metrics (DeviceStatusUpdateMetrics | None):
+            pages_total (int | None):  (sent as metrics.pagesTotal)
+            ink_level (float | None):  (sent as metrics.inkLevel)
             body (DeviceStatusUpdate): the request body as a model, instead of its fields as keywords.
             extra_headers: headers to add to this request.
             timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
@@ -553,9 +821,25 @@ class SyncDevices:
                     required=True,
                     fields={
                         "status": (status, None),
-                        "metrics": (metrics, None),
+                        "metrics": (
+                            request_body(
+                                None,
+                                DeviceStatusUpdateMetrics,
+                                required=False,
+                                fields={
+                                    "pages_total": (pages_total, None),
+                                    "ink_level": (ink_level, None),
+                                },
+                            ),
+                            None,
+                        ),
                     },
                     required_fields=(),
+                    keywords=(
+                        "status",
+                        "pages_total",
+                        "ink_level",
+                    ),
                 ),
             ),
             extra_headers=extra_headers,

@@ -8,16 +8,38 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client, Operation
+from ...client import Constraint as _Constraint
+from ...client import Paging as _Paging
+from ...client import check_value as _check_value
 from ...errors import DecodeError
+from ...models.print_device import PrintDevice
 from ...models.print_device_list import PrintDeviceList
-from ...types import Response
+from ...models.sms_error import SmsError
+from ...types import UNSET, Response
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> dict[str, Any]:
+    if limit is not None:
+        _check_value(_Constraint("limit", (), "integer"), limit)
+    if offset is not None:
+        _check_value(_Constraint("offset", (), "integer"), offset)
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["offset"] = offset
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/devices",
+        "params": params,
     }
 
     return _kwargs
@@ -46,13 +68,63 @@ OPERATION: Operation[PrintDeviceList] = Operation(
 )
 
 
+def parse_items(response: httpx.Response) -> list[PrintDevice]:
+    """The items of one page: the ``devices`` property of the success body (none when absent)
+
+    Raises:
+        errors.DecodeError: as ``parse``.
+    """
+    items = parse(response).devices
+    return items if isinstance(items, list) else []
+
+
+ITEMS: Operation[list[PrintDevice]] = Operation(
+    name="list_devices",
+    method="GET",
+    path="/devices",
+    parse=parse_items,
+    paging=_Paging(
+        items="devices",
+        key="id",
+        limit="limit",
+        offset="offset",
+        max_page_size=1000,
+    ),
+)
+
+
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PrintDeviceList | None:
+) -> PrintDeviceList | SmsError | None:
     if response.status_code == 200:
         response_200 = PrintDeviceList.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = SmsError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = SmsError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = SmsError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = SmsError.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = SmsError.from_dict(response.json())
+
+        return response_5xx
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -62,7 +134,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PrintDeviceList]:
+) -> Response[PrintDeviceList | SmsError]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -74,20 +146,29 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[PrintDeviceList]:
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Response[PrintDeviceList | SmsError]:
     """List Devices
 
      Retrieve a list of provisioned print devices.
+
+    Args:
+        limit (int | None):
+        offset (int | None):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PrintDeviceList]
+        Response[PrintDeviceList | SmsError]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -99,41 +180,58 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> PrintDeviceList | None:
+    limit: int | None = None,
+    offset: int | None = None,
+) -> PrintDeviceList | SmsError | None:
     """List Devices
 
      Retrieve a list of provisioned print devices.
+
+    Args:
+        limit (int | None):
+        offset (int | None):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PrintDeviceList
+        PrintDeviceList | SmsError
     """
 
     return sync_detailed(
         client=client,
+        limit=limit,
+        offset=offset,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[PrintDeviceList]:
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Response[PrintDeviceList | SmsError]:
     """List Devices
 
      Retrieve a list of provisioned print devices.
+
+    Args:
+        limit (int | None):
+        offset (int | None):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PrintDeviceList]
+        Response[PrintDeviceList | SmsError]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -143,21 +241,29 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> PrintDeviceList | None:
+    limit: int | None = None,
+    offset: int | None = None,
+) -> PrintDeviceList | SmsError | None:
     """List Devices
 
      Retrieve a list of provisioned print devices.
+
+    Args:
+        limit (int | None):
+        offset (int | None):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PrintDeviceList
+        PrintDeviceList | SmsError
     """
 
     return (
         await asyncio_detailed(
             client=client,
+            limit=limit,
+            offset=offset,
         )
     ).parsed

@@ -8,16 +8,21 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client, Operation
+from ...client import Constraint as _Constraint
+from ...client import check_json as _check_json
 from ...errors import DecodeError
 from ...models.device_provision_request import DeviceProvisionRequest
 from ...models.print_device import PrintDevice
+from ...models.sms_error import SmsError
 from ...types import Response
+from ...types import Unset as _Unset
 
 
 def _get_kwargs(
     *,
     body: DeviceProvisionRequest,
 ) -> dict[str, Any]:
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -27,6 +32,27 @@ def _get_kwargs(
 
     _kwargs["json"] = body.to_dict()
 
+    if "json" in _kwargs:
+        _check_json(
+            _kwargs["json"],
+            (
+                _Constraint(
+                    "model",
+                    ("model",),
+                    "string",
+                    min_length=1,
+                    pattern="[^\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
+                ),
+                _Constraint(
+                    "serial_number",
+                    ("serialNumber",),
+                    "string",
+                    min_length=1,
+                    pattern="[^\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
+                ),
+                _Constraint("location", ("location",), "string"),
+            ),
+        )
     headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
@@ -43,6 +69,16 @@ def parse(response: httpx.Response) -> PrintDevice:
     if response.status_code == 201:
         response_201 = PrintDevice.from_dict(response.json())
 
+        if (
+            response_201.id is None
+            or isinstance(response_201.id, _Unset)
+            or response_201.id == ""
+        ):
+            raise DecodeError(
+                ("id",),
+                "the response has no id (absent or empty), which the SDK insists on (x-printos-required-response-fields)",
+            )
+
         return response_201
 
     raise DecodeError.unexpected_status(response.status_code, (201,))
@@ -58,11 +94,61 @@ OPERATION: Operation[PrintDevice] = Operation(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PrintDevice | None:
+) -> PrintDevice | SmsError | None:
     if response.status_code == 201:
         response_201 = PrintDevice.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 400:
+        response_400 = SmsError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = SmsError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = SmsError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 408:
+        response_408 = SmsError.from_dict(response.json())
+
+        return response_408
+
+    if response.status_code == 409:
+        response_409 = SmsError.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = SmsError.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = SmsError.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = SmsError.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = SmsError.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = SmsError.from_dict(response.json())
+
+        return response_5xx
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -72,7 +158,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PrintDevice]:
+) -> Response[PrintDevice | SmsError]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -85,7 +171,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DeviceProvisionRequest,
-) -> Response[PrintDevice]:
+) -> Response[PrintDevice | SmsError]:
     """Provision Device
 
      Register a new device with the PrintOS Cloud Platform.
@@ -98,7 +184,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PrintDevice]
+        Response[PrintDevice | SmsError]
     """
 
     kwargs = _get_kwargs(
@@ -116,7 +202,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: DeviceProvisionRequest,
-) -> PrintDevice | None:
+) -> PrintDevice | SmsError | None:
     """Provision Device
 
      Register a new device with the PrintOS Cloud Platform.
@@ -129,7 +215,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PrintDevice
+        PrintDevice | SmsError
     """
 
     return sync_detailed(
@@ -142,7 +228,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DeviceProvisionRequest,
-) -> Response[PrintDevice]:
+) -> Response[PrintDevice | SmsError]:
     """Provision Device
 
      Register a new device with the PrintOS Cloud Platform.
@@ -155,7 +241,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PrintDevice]
+        Response[PrintDevice | SmsError]
     """
 
     kwargs = _get_kwargs(
@@ -171,7 +257,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: DeviceProvisionRequest,
-) -> PrintDevice | None:
+) -> PrintDevice | SmsError | None:
     """Provision Device
 
      Register a new device with the PrintOS Cloud Platform.
@@ -184,7 +270,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PrintDevice
+        PrintDevice | SmsError
     """
 
     return (

@@ -2,14 +2,18 @@
 # Do not edit by hand: change the spec, generator-config.yml or openapi/templates/, then run scripts/regenerate.sh.
 
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client, Operation, path_segment
+from ...client import Constraint as _Constraint
+from ...client import check_json as _check_json
+from ...client import check_value as _check_value
 from ...errors import DecodeError
 from ...models.device_status_update import DeviceStatusUpdate
+from ...models.sms_error import SmsError
 from ...types import Response
 
 
@@ -18,6 +22,8 @@ def _get_kwargs(
     *,
     body: DeviceStatusUpdate,
 ) -> dict[str, Any]:
+    _check_value(_Constraint("device_id", (), "string"), device_id)
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -29,6 +35,38 @@ def _get_kwargs(
 
     _kwargs["json"] = body.to_dict()
 
+    if "json" in _kwargs:
+        _check_json(
+            _kwargs["json"],
+            (
+                _Constraint(
+                    "status",
+                    ("status",),
+                    "string",
+                    min_length=1,
+                    pattern="[^\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
+                ),
+                _Constraint(
+                    "pages_total",
+                    (
+                        "metrics",
+                        "pagesTotal",
+                    ),
+                    "integer",
+                    minimum=0.0,
+                ),
+                _Constraint(
+                    "ink_level",
+                    (
+                        "metrics",
+                        "inkLevel",
+                    ),
+                    "number",
+                    minimum=0.0,
+                    maximum=100.0,
+                ),
+            ),
+        )
     headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
@@ -58,9 +96,60 @@ OPERATION: Operation[None] = Operation(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | None:
+) -> Any | SmsError | None:
     if response.status_code == 200:
-        return None
+        response_200 = cast(Any, None)
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = SmsError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = SmsError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = SmsError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = SmsError.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 408:
+        response_408 = SmsError.from_dict(response.json())
+
+        return response_408
+
+    if response.status_code == 413:
+        response_413 = SmsError.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = SmsError.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = SmsError.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = SmsError.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = SmsError.from_dict(response.json())
+
+        return response_5xx
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -70,7 +159,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any]:
+) -> Response[Any | SmsError]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -84,7 +173,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DeviceStatusUpdate,
-) -> Response[Any]:
+) -> Response[Any | SmsError]:
     """Update Device Status
 
      Send device status update to the platform.
@@ -98,7 +187,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Response[Any | SmsError]
     """
 
     kwargs = _get_kwargs(
@@ -113,12 +202,12 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 
-async def asyncio_detailed(
+def sync(
     device_id: str,
     *,
     client: AuthenticatedClient | Client,
     body: DeviceStatusUpdate,
-) -> Response[Any]:
+) -> Any | SmsError | None:
     """Update Device Status
 
      Send device status update to the platform.
@@ -132,7 +221,36 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Any | SmsError
+    """
+
+    return sync_detailed(
+        device_id=device_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    device_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DeviceStatusUpdate,
+) -> Response[Any | SmsError]:
+    """Update Device Status
+
+     Send device status update to the platform.
+
+    Args:
+        device_id (str):
+        body (DeviceStatusUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | SmsError]
     """
 
     kwargs = _get_kwargs(
@@ -143,3 +261,34 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    device_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DeviceStatusUpdate,
+) -> Any | SmsError | None:
+    """Update Device Status
+
+     Send device status update to the platform.
+
+    Args:
+        device_id (str):
+        body (DeviceStatusUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | SmsError
+    """
+
+    return (
+        await asyncio_detailed(
+            device_id=device_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

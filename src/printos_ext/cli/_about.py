@@ -11,8 +11,8 @@ import importlib
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from . import _generated
-from .version import __version__
+from .. import _generated
+from ..version import __version__
 
 
 def version_text() -> str:

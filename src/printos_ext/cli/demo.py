@@ -11,10 +11,10 @@ import secrets
 
 import anyio
 
+from ..auth import PrintOSHmacAuth
+from ..client import PrintOSClient
+from ..errors import ConflictError, NotFoundError
 from ._table import device_rows, render_table
-from .auth import PrintOSHmacAuth
-from .client import PrintOSClient
-from .errors import ConflictError, NotFoundError
 
 FLEET = [
     ("HP Indigo 7K", "SG-7K-0001", "Hall A"),
@@ -74,7 +74,7 @@ async def run(base_url: str, auth: PrintOSHmacAuth) -> None:
 
 def main() -> int:
     """Start a sandbox on 127.0.0.1, run the demo against it, stop it."""
-    from .sandbox import serve_sandbox
+    from ..sandbox import serve_sandbox
 
     key, secret = "demo-key", secrets.token_hex(16)
     with serve_sandbox(key=key, secret=secret) as server:

@@ -1,6 +1,7 @@
 """The ``printos`` command: the SDK from a shell.
 
-    printos devices list [--json]
+    printos <tag> <method> [PATH PARAMETERS] [--option VALUE ...] [--body JSON|@file] [--json]
+    printos devices list [--json]             (every operation is a command: see operations.py)
     printos devices provision --model M --serial S [--location L] [--json]
     printos devices status ID [--status S] [--pages-total N] [--ink-level X] [--json]
     printos sandbox [--port 0] [...]          serve the local sandbox API
@@ -27,12 +28,9 @@ from typing import Any
 import anyio
 import httpx
 
-from . import _cli_args as cli_args
-from ._about import VersionAction
-from ._table import device_rows, render_table, utc_text
-from ._text import server_text
-from .client import PrintOSClient
-from .errors import (
+from .. import _cli_args as cli_args
+from ..client import PrintOSClient
+from ..errors import (
     APIConnectionError,
     AuthenticationError,
     ConflictError,
@@ -41,6 +39,8 @@ from .errors import (
     PermissionDeniedError,
     PrintOSError,
 )
+from . import operations
+from ._about import VersionAction
 
 EXIT_CODES = {
     "ok": 0,
@@ -122,44 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = [_common_options(top_level=False)]
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    devices = commands.add_parser(
-        "devices", help="list, provision and update devices", description="Device operations."
-    )
-    actions = devices.add_subparsers(dest="action", required=True, metavar="ACTION")
-    actions.add_parser(
-        "list",
-        parents=common,
-        help="list provisioned devices",
-        description="List provisioned devices (following pages if the server pages).",
-    )
-    provision = actions.add_parser(
-        "provision",
-        parents=common,
-        help="register a new device",
-        description="Register a new device and print what the server recorded.",
-    )
-    provision.add_argument(
-        "--model", required=True, type=cli_args.utf8_text, help="the device's model name"
-    )
-    provision.add_argument(
-        "--serial", required=True, type=cli_args.utf8_text, help="the device's serial number"
-    )
-    provision.add_argument("--location", type=cli_args.utf8_text, help="where the device stands")
-    status = actions.add_parser(
-        "status",
-        parents=common,
-        help="report a device's status and metrics",
-        description="Report a device's status and metrics (at least one of them).",
-    )
-    status.add_argument("device_id", metavar="ID", type=cli_args.utf8_text, help="the device's id")
-    status.add_argument("--status", type=cli_args.utf8_text, help="the new status, e.g. PRINTING")
-    status.add_argument(
-        "--pages-total", type=cli_args.non_negative_int, metavar="N", help="pages printed in total"
-    )
-    status.add_argument(
-        "--ink-level", type=cli_args.percentage, metavar="PERCENT", help="ink left, 0 to 100"
-    )
-
+    operations.add_commands(commands, common)
     commands.add_parser(
         "sandbox", help="serve the local sandbox API (see: printos sandbox --help)", add_help=False
     )
@@ -205,48 +168,16 @@ def _client(args: argparse.Namespace) -> PrintOSClient:
     return client
 
 
-def _provisioned(device: Any) -> str:
-    """One line from what the server returned (not from the arguments)."""
-    location = device.additional_properties.get("location")
-    parts = [
-        f"model '{server_text(device.model)}'",
-        f"serial '{server_text(device.serial_number)}'",
-        f"location '{server_text(location)}'" if isinstance(location, str) else None,
-        f"status '{server_text(device.status)}'" if isinstance(device.status, str) else None,
-        f"registered {utc_text(device.registered_at)}",
-    ]
-    # All of it is the server's text: escaped and bounded, one line whatever it sent.
-    return f"provisioned {server_text(device.id)}: " + ", ".join(part for part in parts if part)
-
-
-async def _run_devices(args: argparse.Namespace) -> int:
+async def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    command: operations.Command = args.command
+    positional, keywords = operations.call_arguments(parser, args)
     async with _client(args) as client:
-        if args.action == "list":
-            devices = await client.devices.list()
-            if args.json:
-                _print_json([device.to_dict() for device in devices])
-            else:
-                print(render_table(device_rows(devices)))
-                print(f"{len(devices)} device(s)")
-        elif args.action == "provision":
-            device = await client.devices.provision(
-                model=args.model, serial_number=args.serial, location=args.location
-            )
-            if args.json:
-                _print_json(device.to_dict())
-            else:
-                print(_provisioned(device))
-        else:
-            await client.devices.update_status(
-                args.device_id,
-                status=args.status,
-                pages_total=args.pages_total,
-                ink_level=args.ink_level,
-            )
-            if args.json:
-                _print_json({"deviceId": args.device_id, "updated": True})
-            else:
-                print(f"updated {server_text(args.device_id)}")
+        method = getattr(getattr(client, command.tag), command.method)
+        result = await method(*positional, **keywords)
+    if args.json:
+        _print_json(operations.render_json(command, result, positional))
+    else:
+        print(operations.render(command, result, positional, keywords))
     return 0
 
 
@@ -260,16 +191,17 @@ def _describe(error: PrintOSError) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["sandbox"]:  # its own parser, so `printos sandbox --help` is complete
-        from .sandbox.cli import main as sandbox_main
+        from ..sandbox.cli import main as sandbox_main
 
         return sandbox_main(arguments[1:], prog="printos sandbox")
-    args = build_parser().parse_args(arguments)
+    parser = build_parser()
+    args = parser.parse_args(arguments)
     try:
         if args.command == "demo":
             from .demo import main as demo_main
 
             return demo_main()
-        code: int = anyio.run(_run_devices, args)
+        code: int = anyio.run(_run, parser, args)
         return code
     except PrintOSError as error:
         cli_args.say("printos", _describe(error))

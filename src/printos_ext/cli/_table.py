@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ._generated import PrintDevice
-from ._text import server_text
+from .._generated import PrintDevice
+from .._text import server_text
 
 __all__ = ["device_rows", "render_table", "utc_text"]
 
