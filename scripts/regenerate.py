@@ -784,9 +784,15 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="printos-regen-") as scratch:
             # The generator reads the effective spec from a file named like HP's (in a directory
             # named like its), so the generated headers name the spec the package came from.
-            source = Path(scratch) / "spec" / spec.parent.name / spec.name
-            source.parent.mkdir(parents=True)
-            source.write_text(overlay.dump_document(effective), encoding="utf-8")
+            # Without an overlay, that is the spec file itself, as the generator reads it.
+            source = spec
+            if overlay_path is not None:
+                source = Path(scratch) / "spec" / spec.parent.name / spec.name
+                source.parent.mkdir(parents=True)
+                # In the spec's own format: the generator reads a .json file as JSON only.
+                json_spec = spec.suffix.lower() == ".json"
+                text = json.dumps(effective) if json_spec else overlay.dump_document(effective)
+                source.write_text(text, encoding="utf-8")
             fresh = Path(scratch) / PACKAGE
             findings = generate(source, fresh) + renamed(fresh)
             if findings:

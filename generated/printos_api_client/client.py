@@ -524,6 +524,7 @@ def request_body(
     required_fields: tuple[str, ...] = (),
     keywords: tuple[str, ...] = (),
     aliases: Mapping[str, str] | None = None,
+    not_empty: bool = False,
 ) -> B: ...
 
 
@@ -537,6 +538,7 @@ def request_body(
     required_fields: tuple[str, ...] = (),
     keywords: tuple[str, ...] = (),
     aliases: Mapping[str, str] | None = None,
+    not_empty: bool = False,
 ) -> B | None: ...
 
 
@@ -549,14 +551,16 @@ def request_body(
     required_fields: tuple[str, ...] = (),
     keywords: tuple[str, ...] = (),
     aliases: Mapping[str, str] | None = None,
+    not_empty: bool = False,
 ) -> B | None:
     """The request body of a resource method that takes either ``body=`` (the model) or its fields as keywords
 
     ``fields`` maps each keyword to ``(value, absent)``: a field was given when its value is not its ``absent``
     marker (None, or UNSET for a field that may be null, is required or has a default: unset, the model's default
     applies). ``required`` says whether the operation needs a body at all: without one, and with no field given,
-    there is none (None); with one, giving no field at all is a mistake (an empty update, say), unless ``body=`` is
-    given. ``keywords`` names the method's keywords for that message (default: the keys of ``fields``).
+    there is none (None). ``not_empty`` (the schema's ``minProperties``) makes giving no field at all a mistake (an
+    empty update, say), unless ``body=`` is given; ``keywords`` names the method's keywords for that message
+    (default: the keys of ``fields``).
     ``aliases`` maps a keyword to the model's field when the method had to rename it (a body property named like
     the method's own ``timeout=``, say).
 
@@ -580,9 +584,9 @@ def request_body(
         raise ArgumentError(
             f"missing required keyword argument(s) {names} (or pass body=)"
         )
-    if not given:
-        if not required:
-            return None
+    if not given and not required:
+        return None
+    if not given and not_empty:
         names = ", ".join(f"{name}=" for name in keywords or fields)
         raise ArgumentError(f"nothing to send: give at least one of {names} (or body=)")
     if aliases:

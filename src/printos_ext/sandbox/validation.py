@@ -129,7 +129,9 @@ def validate_provision(body: Mapping[str, Any]) -> ProvisionRequest:
 
 
 def validate_status_update(body: Mapping[str, Any]) -> StatusUpdate:
-    """``DeviceStatusUpdate``: every field optional, but each present one must be well typed."""
+    """``DeviceStatusUpdate``: every field optional, but at least one, and each well typed."""
+    if not body:
+        raise ApiError(422, "empty_update", "nothing to update: give status or metrics")
     status = _text(body["status"], "status") if "status" in body else None
     metrics = _metrics(body["metrics"]) if "metrics" in body else None
     return StatusUpdate(status=status, metrics=metrics)

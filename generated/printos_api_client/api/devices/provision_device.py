@@ -32,6 +32,7 @@ def _get_kwargs(
 
     _kwargs["json"] = body.to_dict()
 
+    headers["Content-Type"] = "application/json"
     if "json" in _kwargs:
         _check_json(
             _kwargs["json"],
@@ -53,7 +54,6 @@ def _get_kwargs(
                 _Constraint("location", ("location",), "string"),
             ),
         )
-    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs

@@ -35,6 +35,7 @@ def _get_kwargs(
 
     _kwargs["json"] = body.to_dict()
 
+    headers["Content-Type"] = "application/json"
     if "json" in _kwargs:
         _check_json(
             _kwargs["json"],
@@ -67,7 +68,6 @@ def _get_kwargs(
                 ),
             ),
         )
-    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
