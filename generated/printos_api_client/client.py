@@ -325,7 +325,7 @@ class AuthenticatedClient:
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
-I = TypeVar("I")
+ItemT = TypeVar("ItemT")
 
 
 @define(frozen=True, slots=True)
@@ -409,7 +409,7 @@ class Transport(Protocol):
 
     def paginate(
         self,
-        operation: Operation[list[I]],
+        operation: Operation[list[ItemT]],
         build: Callable[[], dict[str, Any]],
         *,
         page_size: int | None = None,
@@ -417,7 +417,7 @@ class Transport(Protocol):
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> AsyncIterator[I]:
+    ) -> AsyncIterator[ItemT]:
         """Every item of a list operation (``operation.paging`` says how it pages), page after page
 
         Arguments are checked when called, before iteration starts.
@@ -457,7 +457,7 @@ class SyncTransport(Protocol):
 
     def paginate(
         self,
-        operation: Operation[list[I]],
+        operation: Operation[list[ItemT]],
         build: Callable[[], dict[str, Any]],
         *,
         page_size: int | None = None,
@@ -465,7 +465,7 @@ class SyncTransport(Protocol):
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Iterator[I]:
+    ) -> Iterator[ItemT]:
         """Every item of a list operation (``operation.paging`` says how it pages), page after page
 
         Arguments are checked when called, before iteration starts.

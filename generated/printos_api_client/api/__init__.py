@@ -21,7 +21,7 @@ from ..client import APIResponse, Operation
 from .devices import Devices, SyncDevices
 
 T = TypeVar("T")
-I = TypeVar("I")
+ItemT = TypeVar("ItemT")
 
 
 class APIResources(abc.ABC):
@@ -49,7 +49,7 @@ class APIResources(abc.ABC):
     @abc.abstractmethod
     def paginate(
         self,
-        operation: Operation[list[I]],
+        operation: Operation[list[ItemT]],
         build: Callable[[], dict[str, Any]],
         *,
         page_size: int | None = None,
@@ -57,7 +57,7 @@ class APIResources(abc.ABC):
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> AsyncIterator[I]:
+    ) -> AsyncIterator[ItemT]:
         """Every item of a list operation, page after page; see client.Transport"""
 
     @abc.abstractmethod
@@ -103,7 +103,7 @@ class SyncAPIResources(abc.ABC):
     @abc.abstractmethod
     def paginate(
         self,
-        operation: Operation[list[I]],
+        operation: Operation[list[ItemT]],
         build: Callable[[], dict[str, Any]],
         *,
         page_size: int | None = None,
@@ -111,7 +111,7 @@ class SyncAPIResources(abc.ABC):
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Iterator[I]:
+    ) -> Iterator[ItemT]:
         """Every item of a list operation, page after page; see client.SyncTransport"""
 
     @abc.abstractmethod
