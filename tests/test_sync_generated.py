@@ -4,18 +4,12 @@ distinct names, and every operation is callable through SyncPrintOSClient."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
-
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
+from regen_probe import SPEC, regenerate_and_probe
 
 EXTRA_PATHS = {
     "/sync-devices": {
@@ -77,36 +71,7 @@ def test_colliding_tags_get_distinct_sync_classes_and_every_operation_is_callabl
     document["paths"].update(EXTRA_PATHS)
     spec = tmp_path / "colliding.yml"
     spec.write_text(yaml.safe_dump(document, sort_keys=False))
-    generated = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "regenerate.py"),
-            "--spec",
-            str(spec),
-            "--output",
-            str(tmp_path / "printos_api_client"),
-            "--baseline",
-            str(SPEC),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert generated.returncode == 0, generated.stdout + generated.stderr
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(ROOT / "src")])
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout)
+    out = regenerate_and_probe(spec, tmp_path, PROBE)
     assert out["classes"] == {
         "close_": "SyncClose",
         "devices": "SyncDevices",
