@@ -18,12 +18,11 @@ from typing import Any
 
 import pytest
 import yaml
-from regen_probe import ruff_findings
+from regen_probe import regenerate, ruff_findings
 
 from scriptload import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "scripts" / "regenerate.py"
 SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
 GENERATED = ROOT / "generated" / "printos_api_client"
 
@@ -62,16 +61,6 @@ components:
       properties:
         name: {type: string}
 """
-
-
-def regenerate(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

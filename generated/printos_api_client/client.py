@@ -9,6 +9,7 @@ from collections.abc import (
     Awaitable,
     Callable,
     Iterable,
+    Iterator,
     Mapping,
     Sequence,
 )
@@ -426,6 +427,54 @@ class Transport(Protocol):
     async def many(
         self,
         method: Callable[..., Awaitable[T]],
+        items: Iterable[Any],
+        *,
+        concurrency: int = 10,
+        max_retries: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> list[Any]:
+        """``method`` (a resource's) once per item of ``items`` (its arguments), ``concurrency`` at a time: one
+        result per item, in order. What ``<resource>.<method>_many(items)`` calls."""
+        ...
+
+
+class SyncTransport(Protocol):
+    """What the sync resources (``Sync<Tag>``) send through: ``Transport`` with plain methods
+
+    ``paginate`` returns a plain iterator, ``request`` and ``many`` return their results. printos_ext.SyncPrintOSClient
+    implements it with the same pipeline as the async client, on threads.
+    """
+
+    def request(
+        self,
+        operation: Operation[T],
+        build: Callable[[], dict[str, Any]],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[T]: ...
+
+    def paginate(
+        self,
+        operation: Operation[list[ItemT]],
+        build: Callable[[], dict[str, Any]],
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[ItemT]:
+        """Every item of a list operation (``operation.paging`` says how it pages), page after page
+
+        Arguments are checked when called, before iteration starts.
+        """
+        ...
+
+    def many(
+        self,
+        method: Callable[..., T],
         items: Iterable[Any],
         *,
         concurrency: int = 10,

@@ -1,4 +1,4 @@
-"""printos_ext: the async PrintOS Device API client you import.
+"""printos_ext: the PrintOS Device API client you import (async, and its sync twin).
 
 ``PrintOSClient`` wraps the generated ``printos_api_client`` package with authentication, retries,
 typed errors and pagination; the request and response models are the generated attrs classes,
@@ -17,6 +17,8 @@ from ._generated import (
     DevicesWithRawResponse,
     PrintDevice,
     PrintDeviceList,
+    SyncDevices,
+    SyncDevicesWithRawResponse,
 )
 from ._response import RawResponse
 from .auth import BearerTokenAuth, PrintOSHmacAuth
@@ -53,6 +55,8 @@ from .version import __version__
 # The device-workflow helpers load on first use: most programs never touch them, and importing
 # them (with the task-group machinery they bring) would add to every program's start-up time.
 _LAZY = {
+    # The sync twin loads when a program first names it: an async program never pays for it.
+    "SyncPrintOSClient": "_sync.client",
     "BulkResult": "bulk",
     "ProvisionRequest": "bulk",
     "StatusUpdate": "bulk",
@@ -65,6 +69,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from ._sync.client import SyncPrintOSClient
     from .bulk import BulkResult, ProvisionRequest, StatusUpdate
     from .reporter import (
         FlushTimeoutError,
@@ -129,6 +134,9 @@ __all__ = [
     "RetryPolicy",
     "StatusReporter",
     "StatusUpdate",
+    "SyncDevices",
+    "SyncDevicesWithRawResponse",
+    "SyncPrintOSClient",
     "UnexpectedError",
     "UnprocessableEntityError",
     "__version__",

@@ -6,11 +6,11 @@ generated package is found as a sibling of this one; installed normally, it is t
 ``printos_api_client``. Static types always come from the installed name.
 
 printos_ext overrides no operation: it needs only what every generated package has (the
-``Transport`` seam, ``APIResources``, the errors), and re-exports the device models and resource
-classes for ``from printos_ext import PrintDevice``. A package without those (another API's spec,
-vendored or in the conformance corpus) still works: they become stand-ins that raise when used,
-and ``UNAVAILABLE`` says why (scripts/regenerate.py refuses to write such a package over the
-committed one).
+``Transport`` seam, ``APIResources`` and its sync twin ``SyncAPIResources``, the errors), and
+re-exports the device models and resource classes for ``from printos_ext import PrintDevice``.
+A package without those (another API's spec, vendored or in the conformance corpus) still
+works: they become stand-ins that raise when used, and ``UNAVAILABLE`` says why
+(scripts/regenerate.py refuses to write such a package over the committed one).
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ __all__ = [
     "Operation",
     "PrintDevice",
     "PrintDeviceList",
+    "SyncAPIResources",
+    "SyncDevices",
+    "SyncDevicesWithRawResponse",
     "package_name",
 ]
 
@@ -95,9 +98,16 @@ _DEVICE_MODELS = (
     "PrintDeviceList",
 )
 
+_RESOURCES = ("Devices", "DevicesWithRawResponse", "SyncDevices", "SyncDevicesWithRawResponse")
+
 if TYPE_CHECKING:
-    from printos_api_client.api import APIResources
-    from printos_api_client.api.devices import Devices, DevicesWithRawResponse
+    from printos_api_client.api import APIResources, SyncAPIResources
+    from printos_api_client.api.devices import (
+        Devices,
+        DevicesWithRawResponse,
+        SyncDevices,
+        SyncDevicesWithRawResponse,
+    )
     from printos_api_client.client import Operation
     from printos_api_client.errors import ArgumentError, DecodeError
     from printos_api_client.models import (
@@ -112,17 +122,18 @@ else:
     ArgumentError = _errors.ArgumentError
     DecodeError = _errors.DecodeError
     Operation = _module("client", "Operation").Operation
-    APIResources = _module("api", "APIResources").APIResources
+    _api = _module("api", "APIResources", "SyncAPIResources")
+    APIResources = _api.APIResources
+    SyncAPIResources = _api.SyncAPIResources
     try:
         _models = _module("models", *_DEVICE_MODELS)
-        _devices = _module("api.devices", "Devices", "DevicesWithRawResponse")
+        _devices = _module("api.devices", *_RESOURCES)
     except ImportError as exc:
         UNAVAILABLE = f"the generated package {package_name} has no Devices tag: {exc}"
-        _found = {name: _unavailable(name) for name in (*_DEVICE_MODELS, "Devices")}
-        _found["DevicesWithRawResponse"] = _unavailable("DevicesWithRawResponse")
+        _found = {name: _unavailable(name) for name in (*_DEVICE_MODELS, *_RESOURCES)}
     else:
         _found = {name: getattr(_models, name) for name in _DEVICE_MODELS}
-        _found |= {name: getattr(_devices, name) for name in ("Devices", "DevicesWithRawResponse")}
+        _found |= {name: getattr(_devices, name) for name in _RESOURCES}
     DeviceProvisionRequest = _found["DeviceProvisionRequest"]
     DeviceStatusUpdate = _found["DeviceStatusUpdate"]
     DeviceStatusUpdateMetrics = _found["DeviceStatusUpdateMetrics"]
@@ -130,3 +141,5 @@ else:
     PrintDeviceList = _found["PrintDeviceList"]
     Devices = _found["Devices"]
     DevicesWithRawResponse = _found["DevicesWithRawResponse"]
+    SyncDevices = _found["SyncDevices"]
+    SyncDevicesWithRawResponse = _found["SyncDevicesWithRawResponse"]

@@ -12,23 +12,23 @@ nothing per completion. Waiting for a slot is not part of an attempt's deadline:
 of a call bounds each attempt once it has a slot, so a burst of calls is delivered instead of
 timing out in a queue. The wait itself has no limit of its own; it ends when an attempt ahead of
 it ends, and each of those is bounded by its own deadline (cancel the caller to give up sooner).
-A retry's backoff sleep holds no slot.
+A retry's backoff sleep holds no slot. The semaphore itself is made by ``_async_io.slots`` (an
+anyio one) or ``_sync_io.slots`` (a thread one), for the async and the sync client.
 """
 
 from __future__ import annotations
 
 import sys
 
-import anyio
 import httpx
 
-__all__ = ["DEFAULT_IN_FLIGHT", "in_flight_limit", "slots"]
+__all__ = ["DEFAULT_IN_FLIGHT", "in_flight_limit"]
 
 DEFAULT_IN_FLIGHT = 100
 """Used when the pool's size cannot be read (a custom transport) or is unlimited."""
 
 
-def in_flight_limit(http: httpx.AsyncClient) -> int:
+def in_flight_limit(http: httpx.AsyncClient | httpx.Client) -> int:
     """The most connections ``http``'s pool opens at once (httpx's own default is 100)."""
     pool = getattr(getattr(http, "_transport", None), "_pool", None)
     size = getattr(pool, "_max_connections", None)
@@ -36,12 +36,3 @@ def in_flight_limit(http: httpx.AsyncClient) -> int:
     if isinstance(size, int) and not isinstance(size, bool) and 0 < size < sys.maxsize:
         return size
     return DEFAULT_IN_FLIGHT
-
-
-def slots(http: httpx.AsyncClient) -> anyio.Semaphore:
-    """A first-come semaphore of :func:`in_flight_limit` slots for ``http``.
-
-    ``fast_acquire``: when a slot is free it is taken without a trip through the event loop,
-    so the guard costs next to nothing when there is no queue.
-    """
-    return anyio.Semaphore(in_flight_limit(http), fast_acquire=True)

@@ -22,7 +22,7 @@ from collections.abc import Callable
 import anyio
 import httpx
 
-from ._limits import slots
+from ._async_io import slots
 from .errors import EventLoopError
 
 __all__ = ["Pool", "current_loop", "loop_error"]
@@ -60,12 +60,27 @@ class Pool:
 
     __slots__ = ("http", "loop", "moved", "rebuild", "slots")
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, rebuild: Callable[[], httpx.AsyncClient] | None = None
+    ) -> None:
         self.http = http
         self.slots: anyio.Semaphore = slots(http)  # see _limits
         self.loop: object = None
         self.moved = False  # used from more than one loop
-        self.rebuild: Callable[[], httpx.AsyncClient] | None = None
+        self.rebuild = rebuild  # makes the same client again; None for one that is not ours
+
+    def follow(self) -> None:
+        """Serve the running loop: bind to it unless bound to it already (see bind)."""
+        loop = current_loop()
+        if loop is not self.loop:
+            self.bind(loop)
+
+    def failure(self, exc: BaseException) -> EventLoopError | None:
+        """The EventLoopError to raise for ``exc`` when the move to another loop explains it
+        (a RuntimeError from a pool that has served an earlier loop); None otherwise."""
+        if self.moved and isinstance(exc, RuntimeError):
+            return loop_error(exc)
+        return None
 
     def bind(self, loop: object) -> None:
         """Use the pool from ``loop`` from now on (the first loop, or a later one)."""

@@ -6,8 +6,8 @@ client's one connection pool, so every request still gets the client's auth, ret
 errors. It works for every operation of the spec, with no code per operation. What it adds:
 
 * Bounded concurrency: at most ``concurrency`` requests in flight, whatever the batch size (a
-  fixed pool of worker tasks in one anyio task group, so it runs on asyncio and trio alike and
-  holds no more than ``concurrency`` tasks however long the batch is).
+  fixed pool of ``concurrency`` workers however long the batch is: tasks in one anyio task group
+  for the async client, so it runs on asyncio and trio alike; threads for the sync one).
 * Per-item outcomes: a batch never fails because one item did. Each item gets a
   :class:`BulkResult` (its value or its :class:`~printos_ext.errors.PrintOSError`), in input
   order. An item whose request fails with an exception outside the typed model (a bug in an
@@ -41,10 +41,10 @@ from collections.abc import (
 )
 from typing import Any, Generic, TypeVar
 
-import anyio
 import attrs
 import httpx
 
+from . import _async_io as io
 from . import _generated as gen
 from . import _validate as check
 from ._transport_errors import built
@@ -156,18 +156,9 @@ def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any)
         raise InvalidArgumentError(f"{method!r} is not a method of a resource")
     dry = getattr(type(resource)(_DryRun()), method.__name__)
     try:
-        coroutine = dry(*args, **kwargs)
-    except TypeError as exc:  # a synchronous method (iter) with unknown or missing arguments
-        raise InvalidArgumentError(str(exc)) from None
-    try:
-        coroutine.send(None)
-    except StopIteration:
-        return
+        io.complete_now(dry, *args, **kwargs)
     except TypeError as exc:  # unknown or missing arguments
         raise InvalidArgumentError(str(exc)) from None
-    finally:
-        coroutine.close()
-    raise RuntimeError(f"{method.__name__} waited for something while only building a request")
 
 
 def _arguments(item: object) -> dict[str, Any]:
@@ -237,7 +228,8 @@ async def _run_all(
             chains.setdefault(key(prepared), []).append((index, prepared))
 
     async def worker(queue: Iterator[list[tuple[int, ItemT]]]) -> None:
-        # Workers share one iterator; next() never awaits, so no two take the same chain.
+        # Workers share one iterator; next() never awaits (and is atomic for threads), so no two
+        # take the same chain.
         for chain in queue:
             for index, prepared in chain:
                 try:
@@ -250,10 +242,7 @@ async def _run_all(
                 else:
                     results[index] = BulkResult(input=items[index], value=value)
 
-    queue = iter(chains.values())
-    async with anyio.create_task_group() as tg:
-        for _ in range(min(concurrency, len(chains))):
-            tg.start_soon(worker, queue)
+    await io.run_workers(min(concurrency, len(chains)), worker, iter(chains.values()))
     return [result for result in results if result is not None]
 
 

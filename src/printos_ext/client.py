@@ -15,21 +15,19 @@ import os
 import random
 import re
 import ssl
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from types import ModuleType, TracebackType
+from types import TracebackType
 from typing import Any, Self, TypeVar
 
-import anyio
 import attrs
 import httpx
 
+from . import _async_io as io
 from . import _generated as gen
 from . import _validate as check
 from ._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitExceeded, parse_codings
 from ._environment import SETUP_ERRORS, setup_error
 from ._loops import Pool as _Pool
-from ._loops import current_loop, loop_error
 from ._response import RawResponse
 from ._text import server_text
 from ._transport_errors import UNENCODABLE, built, classify, closed_error, encoding_error
@@ -178,7 +176,9 @@ class PrintOSClient(gen.APIResources):
                 )
 
             try:
-                self._pool = _Pool(build())
+                # A pool of our own making can be made again for another event loop (see
+                # _Pool); a transport passed in is the caller's, with whatever state it keeps.
+                self._pool = _Pool(build(), rebuild=build if transport is None else None)
             except UnicodeEncodeError as exc:  # the value may be a credential: never shown
                 raise InvalidArgumentError(
                     f"headers: a header value cannot be sent: {exc.encoding} {exc.reason} "
@@ -186,12 +186,8 @@ class PrintOSClient(gen.APIResources):
                 ) from None
             except SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
                 raise setup_error(exc) from exc
-            # A pool of our own making can be made again for another event loop (see _Pool);
-            # a transport passed in is the caller's, with whatever state it keeps.
-            if transport is None:
-                self._pool.rebuild = build
             self._owns_http = True
-        self._sleep: Sleep = sleep or anyio.sleep
+        self._sleep: Sleep = sleep or io.sleep
         self._rng = rng or random.Random()
         self._base = str(self.base_url).rstrip("/")
         self._base_path = base_path_of(self.base_url)  # what signed paths are relative to
@@ -244,15 +240,14 @@ class PrintOSClient(gen.APIResources):
         """Close the connection pool, unless it belongs to an ``http_client`` you passed in."""
         if self._owns_http:
             pool = self._pool
-            loop = current_loop()
-            if pool.loop is not None and loop is not pool.loop:
-                pool.bind(loop)  # the old loop's connections cannot be closed from this one
+            pool.follow()  # the old loop's connections cannot be closed from this one
             try:
                 await pool.http.aclose()
             except RuntimeError as exc:
-                if not pool.moved:
+                moved = pool.failure(exc)
+                if moved is None:
                     raise
-                raise loop_error(exc) from exc
+                raise moved from exc
 
     @property
     def http_client(self) -> httpx.AsyncClient:
@@ -286,8 +281,8 @@ class PrintOSClient(gen.APIResources):
     ) -> RawResponse[T]:
         """Send a generated operation through the pipeline; what every resource method calls.
 
-        This implements the generated package's ``Transport`` protocol. ``build`` gives the request
-        as httpx keyword arguments; a bad argument it finds becomes InvalidArgumentError.
+        This implements the generated package's ``Transport`` protocol. ``build`` gives the
+        request as httpx keyword arguments; a bad argument it finds becomes InvalidArgumentError.
         """
         return await self.send_operation(
             operation,
@@ -412,9 +407,7 @@ class PrintOSClient(gen.APIResources):
         pool = self._pool
         if pool.http.is_closed:
             raise closed_error()
-        loop = current_loop()
-        if loop is not pool.loop:
-            pool.bind(loop)
+        pool.follow()
         attempt = 0
         while True:
             attempt += 1
@@ -424,9 +417,10 @@ class PrintOSClient(gen.APIResources):
             except Exception as exc:  # typed in one place: _transport_errors.classify
                 typed = classify(exc, request, policy, client_closed=self._http.is_closed)
                 if typed is None:
-                    if pool.moved and isinstance(exc, RuntimeError):
-                        raise loop_error(exc) from exc
-                    raise
+                    moved = pool.failure(exc)
+                    if moved is None:
+                        raise
+                    raise moved from exc
                 error, retryable, cause = typed
             else:
                 logger.debug(
@@ -465,18 +459,13 @@ class PrintOSClient(gen.APIResources):
 
         First a slot among the requests in flight (see :mod:`printos_ext._limits`): waiting for
         one is not part of the deadline. The deadline then covers the whole exchange (a server
-        trickling its body byte by byte does not reset it); it raises TimeoutError. On asyncio,
-        ``asyncio.timeout`` does that job at a fraction of the per-request cost of anyio's
-        cancel scope, which other loops (trio) get.
+        trickling its body byte by byte does not reset it); it raises TimeoutError (see
+        :mod:`printos_ext._async_io`).
         """
         async with self._pool.slots:
             if deadline is None:
                 return await self._exchange(request)
-            aio = _running_asyncio()
-            if aio is not None:
-                async with aio.timeout(deadline):
-                    return await self._exchange(request)
-            with anyio.fail_after(deadline):
+            async with io.deadline(deadline):
                 return await self._exchange(request)
 
     async def _exchange(self, request: httpx.Request) -> httpx.Response:
@@ -495,6 +484,7 @@ class PrintOSClient(gen.APIResources):
     async def _read(self, response: httpx.Response) -> httpx.Response:
         """Read the body into ``response``, refusing more than max_response_bytes of it."""
         limit = self.max_response_bytes
+        io.check_deadline()
         if response.is_stream_consumed:  # in-memory transports hand over a read body
             if len(response.content) > limit:
                 raise ResponseTooLargeError(response, limit)
@@ -516,6 +506,7 @@ class PrintOSClient(gen.APIResources):
                 parse_codings(response.headers.get_list("content-encoding")), limit
             )
             async for raw in response.aiter_raw():
+                io.check_deadline()
                 chunks.extend(decoder.feed(raw))
             chunks.extend(decoder.finish())
         except LimitExceeded:
@@ -546,6 +537,7 @@ class _LimitedStream(httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         size = 0
         async for chunk in self._stream:  # type: ignore[union-attr]
+            io.check_deadline()
             size += len(chunk)
             if size > self._limit:
                 raise ResponseTooLargeError(self._response, self._limit)
@@ -553,22 +545,6 @@ class _LimitedStream(httpx.AsyncByteStream):
 
     async def aclose(self) -> None:
         await self._stream.aclose()  # type: ignore[union-attr]
-
-
-def _running_asyncio() -> ModuleType | None:
-    """The asyncio module when the caller runs on it, else None (trio, say).
-
-    Read from sys.modules rather than imported: asyncio costs ~15 ms to import, and a program that
-    has not imported it cannot be running on it.
-    """
-    aio = sys.modules.get("asyncio")
-    if aio is None:
-        return None
-    try:
-        aio.get_running_loop()
-    except RuntimeError:
-        return None
-    return aio
 
 
 def _credentials_in(env: Mapping[str, str]) -> bool:

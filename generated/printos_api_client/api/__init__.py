@@ -4,14 +4,21 @@
 """The API's resources: one per tag of the spec, reached as an attribute of APIResources"""
 
 import abc
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar
 
 import httpx
 
 from ..client import APIResponse, Operation
-from .devices import Devices
+from .devices import Devices, SyncDevices
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
@@ -20,8 +27,8 @@ ItemT = TypeVar("ItemT")
 class APIResources(abc.ABC):
     """A client.Transport with one attribute per tag of the spec, each that tag's resource sending through it
 
-    Subclass it and implement ``request``, ``paginate`` and ``many`` (printos_ext.PrintOSClient does): a tag added to the spec appears as a
-    new attribute after regeneration, with nothing else to change.
+    Subclass it and implement ``request``, ``paginate`` and ``many`` (printos_ext.PrintOSClient does): a tag added to
+    the spec appears as a new attribute after regeneration, with nothing else to change.
     """
 
     RESOURCES: ClassVar[tuple[str, ...]] = ("devices",)
@@ -71,7 +78,58 @@ class APIResources(abc.ABC):
         return Devices(self)
 
 
-__all__ = [
-    "APIResources",
-    "Devices",
-]
+class SyncAPIResources(abc.ABC):
+    """A client.SyncTransport with one attribute per tag of the spec, each that tag's sync resource sending through it
+
+    Subclass it and implement ``request``, ``paginate`` and ``many`` (printos_ext.SyncPrintOSClient does): a tag added to
+    the spec appears as a new attribute after regeneration, with nothing else to change.
+    """
+
+    RESOURCES: ClassVar[tuple[str, ...]] = ("devices",)
+    """The resource attributes, one per tag"""
+
+    @abc.abstractmethod
+    def request(
+        self,
+        operation: Operation[T],
+        build: Callable[[], dict[str, Any]],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[T]:
+        """Send ``operation``; see client.SyncTransport"""
+
+    @abc.abstractmethod
+    def paginate(
+        self,
+        operation: Operation[list[ItemT]],
+        build: Callable[[], dict[str, Any]],
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[ItemT]:
+        """Every item of a list operation, page after page; see client.SyncTransport"""
+
+    @abc.abstractmethod
+    def many(
+        self,
+        method: Callable[..., T],
+        items: Iterable[Any],
+        *,
+        concurrency: int = 10,
+        max_retries: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> list[Any]:
+        """``method`` once per item; see client.SyncTransport"""
+
+    @cached_property
+    def devices(self) -> SyncDevices:
+        """The operations of the "devices" tag"""
+        return SyncDevices(self)
+
+
+__all__ = ["APIResources", "Devices", "SyncAPIResources", "SyncDevices"]

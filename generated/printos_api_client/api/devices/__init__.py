@@ -2,16 +2,16 @@
 # Do not edit by hand: change the spec, generator-config.yml or openapi/templates/, then run scripts/regenerate.sh.
 
 """The Devices resource: one method per operation of the spec's "devices" tag, sending through a
-client.Transport"""
+client.Transport; and SyncDevices, the same methods as plain calls, sending through a client.SyncTransport"""
 
 import builtins
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from functools import cached_property, partial
 from typing import Any, overload
 
 import httpx
 
-from ...client import APIResponse, Transport, request_body
+from ...client import APIResponse, SyncTransport, Transport, request_body
 from ...models.device_provision_request import DeviceProvisionRequest
 from ...models.device_status_update import DeviceStatusUpdate
 from ...models.device_status_update_metrics import DeviceStatusUpdateMetrics
@@ -438,4 +438,425 @@ class Devices:
         response.parse()
 
 
-__all__ = ["Devices", "DevicesWithRawResponse"]
+class SyncDevicesWithRawResponse:
+    """The methods of SyncDevices, returning the response (status, headers, request id) with ``.parse()``"""
+
+    def __init__(self, client: SyncTransport) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[builtins.list[PrintDevice]]:
+        """List Devices (GET /devices)
+
+        Retrieve a list of provisioned print devices.
+
+        One request: ``.parse()`` gives the items of that page.
+
+        Args:
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            The response, with ``.parse()`` giving builtins.list[PrintDevice].
+        """
+
+        return self._client.request(
+            _list_devices.ITEMS,
+            lambda: _list_devices._get_kwargs(),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    @overload
+    def provision(
+        self,
+        *,
+        model: str,
+        serial_number: str,
+        location: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[PrintDevice]: ...
+
+    @overload
+    def provision(
+        self,
+        *,
+        body: DeviceProvisionRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[PrintDevice]: ...
+
+    def provision(
+        self,
+        *,
+        model: str | Unset = UNSET,
+        serial_number: str | Unset = UNSET,
+        location: str | None = None,
+        body: DeviceProvisionRequest | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[PrintDevice]:
+        """Provision Device (POST /devices)
+
+        Register a new device with the PrintOS Cloud Platform.
+
+        Args:
+            model (str):
+            serial_number (str):
+            location (str | None):
+            body (DeviceProvisionRequest): the request body as a model, instead of its fields as keywords.
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            The response, with ``.parse()`` giving PrintDevice.
+        """
+
+        return self._client.request(
+            _provision_device.OPERATION,
+            lambda: _provision_device._get_kwargs(
+                body=request_body(
+                    body,
+                    DeviceProvisionRequest,
+                    required=True,
+                    fields={
+                        "model": (model, UNSET),
+                        "serial_number": (serial_number, UNSET),
+                        "location": (location, None),
+                    },
+                    required_fields=(
+                        "model",
+                        "serial_number",
+                    ),
+                ),
+            ),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def update_status(
+        self,
+        device_id: str,
+        *,
+        status: str | None = None,
+        pages_total: int | None = None,
+        ink_level: float | None = None,
+        body: DeviceStatusUpdate | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> APIResponse[None]:
+        """Update Device Status (PUT /devices/{device_id}/status)
+
+        Send device status update to the platform.
+
+        Args:
+            device_id (str):
+            status (str | None):
+            pages_total (int | None):  (sent as metrics.pagesTotal)
+            ink_level (float | None):  (sent as metrics.inkLevel)
+            body (DeviceStatusUpdate): the request body as a model, instead of its fields as keywords.
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            The response, with ``.parse()`` giving None.
+        """
+
+        return self._client.request(
+            _update_device_status.OPERATION,
+            lambda: _update_device_status._get_kwargs(
+                device_id,
+                body=request_body(
+                    body,
+                    DeviceStatusUpdate,
+                    required=True,
+                    fields={
+                        "status": (status, None),
+                        "metrics": (
+                            request_body(
+                                None,
+                                DeviceStatusUpdateMetrics,
+                                required=False,
+                                fields={
+                                    "pages_total": (pages_total, None),
+                                    "ink_level": (ink_level, None),
+                                },
+                            ),
+                            None,
+                        ),
+                    },
+                    required_fields=(),
+                    keywords=(
+                        "status",
+                        "pages_total",
+                        "ink_level",
+                    ),
+                    not_empty=True,
+                ),
+            ),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class SyncDevices:
+    """The operations of the spec's "devices" tag, as plain calls sending through ``client`` (a client.SyncTransport)"""
+
+    def __init__(self, client: SyncTransport) -> None:
+        self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> SyncDevicesWithRawResponse:
+        """The same methods, each returning the response (status, headers, request id) with ``.parse()``"""
+        return SyncDevicesWithRawResponse(self._client)
+
+    def __getattr__(self, name: str) -> Callable[..., builtins.list[Any]]:
+        """``<method>_many(items, *, concurrency=10, max_retries=None, timeout=None)`` for every method: the method once
+        per item (a mapping of its arguments), through the transport's ``many``; one result per item, in order"""
+        method = name.removesuffix("_many")
+        if (
+            name.startswith("_")
+            or method == name
+            or not callable(getattr(type(self), method, None))
+        ):
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
+        return partial(self._client.many, getattr(self, method))
+
+    def list(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[PrintDevice]:
+        """List Devices (GET /devices)
+
+        Retrieve a list of provisioned print devices.
+
+        Every item, following the server's next links (``Link: <url>; rel="next"``) when it pages.
+
+        Args:
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            builtins.list[PrintDevice]
+        """
+
+        items = self._client.paginate(
+            _list_devices.ITEMS,
+            lambda: _list_devices._get_kwargs(),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+        return [item for item in items]
+
+    def iter(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[PrintDevice]:
+        """List Devices (GET /devices)
+
+        Retrieve a list of provisioned print devices.
+
+        Every item, page after page, following the server's next links (``Link: <url>; rel="next"``). Arguments are
+        checked when called, before iteration starts.
+
+        Args:
+            page_size: ask the server for pages of this many items (1 to the API's largest page); None: as the server pages.
+            max_items: stop after this many items; None: all of them.
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            Iterator[PrintDevice]
+        """
+
+        return self._client.paginate(
+            _list_devices.ITEMS,
+            lambda: _list_devices._get_kwargs(),
+            page_size=page_size,
+            max_items=max_items,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    @overload
+    def provision(
+        self,
+        *,
+        model: str,
+        serial_number: str,
+        location: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> PrintDevice: ...
+
+    @overload
+    def provision(
+        self,
+        *,
+        body: DeviceProvisionRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> PrintDevice: ...
+
+    def provision(
+        self,
+        *,
+        model: str | Unset = UNSET,
+        serial_number: str | Unset = UNSET,
+        location: str | None = None,
+        body: DeviceProvisionRequest | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> PrintDevice:
+        """Provision Device (POST /devices)
+
+        Register a new device with the PrintOS Cloud Platform.
+
+        Args:
+            model (str):
+            serial_number (str):
+            location (str | None):
+            body (DeviceProvisionRequest): the request body as a model, instead of its fields as keywords.
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            PrintDevice
+        """
+
+        response = self._client.request(
+            _provision_device.OPERATION,
+            lambda: _provision_device._get_kwargs(
+                body=request_body(
+                    body,
+                    DeviceProvisionRequest,
+                    required=True,
+                    fields={
+                        "model": (model, UNSET),
+                        "serial_number": (serial_number, UNSET),
+                        "location": (location, None),
+                    },
+                    required_fields=(
+                        "model",
+                        "serial_number",
+                    ),
+                ),
+            ),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+        return response.parse()
+
+    def update_status(
+        self,
+        device_id: str,
+        *,
+        status: str | None = None,
+        pages_total: int | None = None,
+        ink_level: float | None = None,
+        body: DeviceStatusUpdate | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Update Device Status (PUT /devices/{device_id}/status)
+
+        Send device status update to the platform.
+
+        Args:
+            device_id (str):
+            status (str | None):
+            pages_total (int | None):  (sent as metrics.pagesTotal)
+            ink_level (float | None):  (sent as metrics.inkLevel)
+            body (DeviceStatusUpdate): the request body as a model, instead of its fields as keywords.
+            extra_headers: headers to add to this request.
+            timeout: seconds (or an httpx.Timeout) for this call, instead of the client's.
+            max_retries: retries for this call, instead of the client's.
+
+        Returns:
+            None
+        """
+
+        response = self._client.request(
+            _update_device_status.OPERATION,
+            lambda: _update_device_status._get_kwargs(
+                device_id,
+                body=request_body(
+                    body,
+                    DeviceStatusUpdate,
+                    required=True,
+                    fields={
+                        "status": (status, None),
+                        "metrics": (
+                            request_body(
+                                None,
+                                DeviceStatusUpdateMetrics,
+                                required=False,
+                                fields={
+                                    "pages_total": (pages_total, None),
+                                    "ink_level": (ink_level, None),
+                                },
+                            ),
+                            None,
+                        ),
+                    },
+                    required_fields=(),
+                    keywords=(
+                        "status",
+                        "pages_total",
+                        "ink_level",
+                    ),
+                    not_empty=True,
+                ),
+            ),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+        response.parse()
+
+
+__all__ = [
+    "Devices",
+    "DevicesWithRawResponse",
+    "SyncDevices",
+    "SyncDevicesWithRawResponse",
+]
