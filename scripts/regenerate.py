@@ -213,13 +213,37 @@ def generate(spec: Path, destination: Path) -> list[str]:
         # not compile. Name it rather than only "ruff failed".
         compile_all(destination)
     if result.returncode != 0 or not (destination / "__init__.py").is_file():
-        problems = [line for line in output.splitlines() if line.strip()]
-        detail = "\n".join(problems) or "(no output)"
-        raise RegenerateError(f"openapi-python-client failed (exit {result.returncode}):\n{detail}")
+        raise RegenerateError(
+            f"openapi-python-client failed (exit {result.returncode}): {generator_failure(output)}"
+        )
     for name in IGNORED:
         for leftover in destination.rglob(name):
             shutil.rmtree(leftover, ignore_errors=True)
     return omissions(output)
+
+
+_BOX = ("│", "╭", "╰", "┃")  # the frame of a rich traceback
+
+
+def generator_failure(output: str) -> str:
+    """Why the generator wrote nothing, in one line.
+
+    It says "Failed to parse OpenAPI document" followed by pydantic's validation errors (the
+    field, then what is wrong with it), or crashes with a framed traceback whose last lines are
+    the exception.
+    """
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith(_BOX)]
+    if "Failed to parse OpenAPI document" in lines:
+        after = lines[lines.index("Failed to parse OpenAPI document") + 1 :]
+        errors = [line for line in after if "validation error" not in line][:2]
+        return "cannot parse the document: " + ": ".join(errors)
+    for index, line in enumerate(lines):
+        if re.match(r"^[A-Z]\w*(Error|Exception): ", line):
+            return " ".join(lines[index:])
+    noise = ("Generating ", "Error(s) encountered", "If you believe this was a mistake")
+    meaningful = [line for line in lines if not line.startswith(noise)]
+    return " ".join(meaningful[:3]) or "(no output)"
 
 
 _OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")

@@ -269,3 +269,25 @@ def test_a_resource_that_does_not_import_is_named_by_tag_and_method(tree: Path) 
     message = str(raised.value)
     assert message.startswith("generated code does not import: resource of tag 'devices'")
     assert "ImportError: cannot import name 'Nothing'" in message
+
+
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [
+        (
+            "Generating /tmp/x\nError(s) encountered while generating, client was not created\n\n"
+            "Failed to parse OpenAPI document\n\n1 validation error for OpenAPI\ninfo.title\n"
+            "  Field required [type=missing]\n",
+            "cannot parse the document: info.title: Field required [type=missing]",
+        ),
+        (
+            "Generating /tmp/x\n╭──── Traceback ────╮\n│ cli.py:163 in generate │\n╰────╯\n"
+            "ValueError: Duplicate key A in enum my_enum.MyEnum; consider setting\n"
+            "literal_enums in your config\n",
+            "ValueError: Duplicate key A in enum my_enum.MyEnum; consider setting "
+            "literal_enums in your config",
+        ),
+    ],
+)
+def test_a_generator_failure_is_said_in_one_line(output: str, expected: str) -> None:
+    assert regenerate_module().generator_failure(output) == expected
