@@ -270,7 +270,51 @@ def omissions(output: str) -> list[str]:
             schema = head.removeprefix("Unable to process schema ").rstrip(":")
             found.append(f"omitted: schema {schema}: {reason}")
         elif head.startswith("Unable to parse this part of your OpenAPI document"):
-            found.append(f"omitted: part of the document: {reason}")
+            # The reason is on the header line; the next lines are the JSON of that part.
+            why = _OBJECT_REPR.sub("", head.partition(": ")[2]).strip(" :")
+            title = re.search(r'"title": "([^"]*)"', "\n".join(lines[index + 1 : index + 4]))
+            what = f"schema {title[1]!r}" if title else "part of the document"
+            found.append(f"omitted: {what}: {why}")
+    return found
+
+
+_PATH_PARAMETER = re.compile(r"\{[^}]*\}")
+
+
+def silently_omitted(spec: Path, package: Path) -> list[str]:
+    """The operations of ``spec`` the generator wrote no module for without a warning.
+
+    openapi-python-client drops some operations without a word (a request body of only
+    unsupported content types, say); this names them, as ``omitted:`` lines like its warnings.
+    Operations are matched by method and path, path parameters ignored (the generated path has
+    their Python names).
+    """
+    try:
+        document = spec_diff.load_spec(spec)
+    except spec_diff.SpecDiffError:
+        return []
+    generated: set[tuple[str, str]] = set()
+    for module in (package / "api").glob("*/*.py"):
+        text = module.read_text(encoding="utf-8")
+        method = re.search(r'^    method="([^"]*)",', text, re.M)
+        route = re.search(r'^    path="([^"]*)",', text, re.M)
+        if method and route:
+            generated.add((method[1], _PATH_PARAMETER.sub("{}", route[1])))
+    found: list[str] = []
+    paths = document.get("paths") if isinstance(document.get("paths"), dict) else {}
+    for path, item in paths.items():
+        if not isinstance(item, dict):
+            continue
+        for method in spec_diff.HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            if (method.upper(), _PATH_PARAMETER.sub("{}", str(path))) not in generated:
+                name = operation.get("operationId") or "no operationId"
+                found.append(
+                    f"omitted: {method.upper()} {path} ({name}): the generator wrote no code "
+                    "for it (stock openapi-python-client neither)"
+                )
     return found
 
 
@@ -602,7 +646,13 @@ def main(argv: list[str] | None = None) -> int:
         identity = spec_identity(spec)
         with tempfile.TemporaryDirectory(prefix="printos-regen-") as scratch:
             fresh = Path(scratch) / PACKAGE
-            findings = generate(spec, fresh) + renamed(fresh)
+            warned = generate(spec, fresh)
+            silent = [
+                line
+                for line in silently_omitted(spec, fresh)
+                if not any(line.split(" (", 1)[0] + " (" in seen for seen in warned)
+            ]
+            findings = warned + silent + renamed(fresh)
             if findings:
                 print("\n".join(findings))
             if findings and args.strict:

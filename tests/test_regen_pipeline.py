@@ -291,3 +291,24 @@ def test_a_resource_that_does_not_import_is_named_by_tag_and_method(tree: Path) 
 )
 def test_a_generator_failure_is_said_in_one_line(output: str, expected: str) -> None:
     assert regenerate_module().generator_failure(output) == expected
+
+
+def test_an_operation_the_generator_drops_without_a_warning_is_named(tmp_path: Path) -> None:
+    spec = tmp_path / "two.yml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: Two, version: '1'}\npaths:\n"
+        "  /items/{itemId}:\n"
+        "    get: {operationId: getItem, responses: {'204': {description: x}}}\n"
+        "  /other:\n"
+        "    post: {operationId: postOther, responses: {'204': {description: x}}}\n"
+    )
+    module = tmp_path / "printos_api_client" / "api" / "items" / "get_item.py"
+    module.parent.mkdir(parents=True)
+    module.write_text('OPERATION = O(\n    method="GET",\n    path="/items/{item_id}",\n)\n')
+
+    found = regenerate_module().silently_omitted(spec, tmp_path / "printos_api_client")
+
+    assert found == [
+        "omitted: POST /other (postOther): the generator wrote no code for it "
+        "(stock openapi-python-client neither)"
+    ]
