@@ -163,9 +163,11 @@ def with_overlay(
 def effective_spec(spec: Path, overlay_path: Path | None) -> tuple[dict[str, Any], str]:
     """HP's spec with the overlay applied (the effective spec), and its label."""
     try:
-        document = spec_diff.load_spec(spec)
-    except spec_diff.SpecDiffError as exc:
+        document = overlay.load_document(spec)
+    except overlay.OverlayError as exc:
         raise RegenerateError(f"cannot read the spec: {exc}") from exc
+    if not isinstance(document, dict):
+        raise RegenerateError(f"the spec {_display(spec)} is not a mapping")
     layer = None if overlay_path is None else (load_overlay(overlay_path), _display(overlay_path))
     return with_overlay(document, _display(spec), layer)
 
@@ -180,18 +182,22 @@ def change_report(
     gets the overlay at ``overlay_path``, so the report shows what changed in the spec itself.
     Without an overlay (``overlay_path`` None) neither side has one.
     """
+    # Read as the new side and the generator read a spec (YAML 1.2), so a word such as `on`
+    # means the same on both sides.
     try:
         if baseline is None:
             text, old_label = committed_spec()
-            old = spec_diff.parse_spec(text, old_label)
+            old = overlay.parse_document(text, old_label)
             layer = None if overlay_path is None else committed_overlay(old_label)
         else:
-            old, old_label = spec_diff.load_spec(baseline), _display(baseline)
+            old, old_label = overlay.load_document(baseline), _display(baseline)
             layer = None
             if overlay_path is not None:
                 layer = (load_overlay(overlay_path), _display(overlay_path))
-    except spec_diff.SpecDiffError as exc:
+    except overlay.OverlayError as exc:
         raise RegenerateError(f"cannot compare the specs: {exc}") from exc
+    if not isinstance(old, dict):
+        raise RegenerateError(f"cannot compare the specs: {old_label} is not a mapping")
     old, old_label = with_overlay(old, old_label, layer)
     changes = spec_diff.diff_specs(old, new)
     print(spec_diff.format_report(changes, old_label, new_label))
@@ -850,17 +856,14 @@ def main(argv: list[str] | None = None) -> int:
         identity = spec_identity(spec)
         overlay_sha256 = None if overlay_path is None else file_sha256(overlay_path)
         with tempfile.TemporaryDirectory(prefix="printos-regen-") as scratch:
-            # The generator reads the effective spec from a file named like HP's (in a directory
-            # named like its), so the generated headers name the spec the package came from.
-            # Without an overlay, that is the spec file itself, as the generator reads it.
             source = spec
             if overlay_path is not None:
+                # The effective spec, as JSON (which the generator reads whether the name says
+                # YAML or JSON), in a file named like HP's in a directory named like its, so the
+                # generated headers name the spec the package came from.
                 source = Path(scratch) / "spec" / spec.parent.name / spec.name
                 source.parent.mkdir(parents=True)
-                # In the spec's own format: the generator reads a .json file as JSON only.
-                json_spec = spec.suffix.lower() == ".json"
-                text = json.dumps(effective) if json_spec else overlay.dump_document(effective)
-                source.write_text(text, encoding="utf-8")
+                source.write_text(overlay.dump_document(effective, as_json=True), encoding="utf-8")
             fresh = Path(scratch) / PACKAGE
             warned = generate(source, fresh)
             silent = [
