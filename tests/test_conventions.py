@@ -55,7 +55,8 @@ PROBE = textwrap.dedent(
         global answer_without_id
         out = {}
         async with PrintOSClient(
-            base_url="https://jobs.test", environ={}, transport=httpx.MockTransport(handler),
+            base_url="https://jobs.test", environ={}, allow_unauthenticated=True,
+            transport=httpx.MockTransport(handler),
             max_retries=0,
         ) as client:
             jobs = client.jobs

@@ -49,7 +49,7 @@ PROBE = textwrap.dedent(
 
     async def main():
         out = {}
-        async with PrintOSClient(base_url="https://t.test", environ={},
+        async with PrintOSClient(base_url="https://t.test", environ={}, allow_unauthenticated=True,
                                  auth=PrintOSHmacAuth("k", "s"),
                                  transport=httpx.MockTransport(handler)) as client:
             out["resources"] = list(type(client).RESOURCES)
@@ -190,7 +190,7 @@ def test_client_members_list_every_attribute_of_the_client(kind: str) -> None:
 
     spec_diff = load_script("spec_diff")
     cls = getattr(printos_ext, kind)
-    client = cls(base_url="https://t.test", environ={})
+    client = cls(base_url="https://t.test", environ={}, allow_unauthenticated=True)
     resources = set(cls.RESOURCES)
     own = {name for name in dir(cls) if not name.startswith("_")}
     own |= {name for name in vars(client) if not name.startswith("_")}
