@@ -1,23 +1,29 @@
 """Friction a newcomer meets (issue 18, class 14): the raw body, and unsigned requests.
 
-``RawResponse`` gives the body as ``content``, ``text`` and ``json()``. ``PrintOSClient()``
-without credentials refuses a base URL that is not loopback (HP's, by default) unless the caller
-passes ``allow_unauthenticated=True``; nothing is sent.
+``RawResponse`` gives the body as ``content``, ``text`` and ``json()``. A client without
+credentials refuses a base URL that is not loopback (HP's, by default) unless the caller passes
+``allow_unauthenticated=True``; nothing is sent. Each test runs on PrintOSClient and
+SyncPrintOSClient (see twins.py).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
-from printos_ext import (
-    InvalidArgumentError,
-    PrintOSClient,
-    PrintOSHmacAuth,
-    ResponseValidationError,
-)
+from printos_ext import InvalidArgumentError, PrintOSHmacAuth, ResponseValidationError
+
+from twins import KINDS, Twin, twin_for
 
 BODY = {"devices": [{"id": "d1", "model": "M\u00e9"}]}
+
+
+@pytest.fixture(params=KINDS)
+def twin(request: pytest.FixtureRequest) -> Iterator[Twin]:
+    yield from twin_for(request.param)
 
 
 def _answer(content: bytes, content_type: str = "application/json") -> httpx.MockTransport:
@@ -26,26 +32,18 @@ def _answer(content: bytes, content_type: str = "application/json") -> httpx.Moc
     )
 
 
-@pytest.mark.anyio
-async def test_raw_response_has_content_text_and_json() -> None:
-    import json
-
+def test_raw_response_has_content_text_and_json(twin: Twin) -> None:
     content = json.dumps(BODY).encode()
-    async with PrintOSClient(
-        base_url="http://127.0.0.1:9", transport=_answer(content), environ={}
-    ) as client:
-        raw = await client.devices.with_raw_response.list()
+    client = twin.client(base_url="http://127.0.0.1:9", transport=_answer(content))
+    raw = twin.run(client.devices.with_raw_response.list())
     assert raw.content == content
     assert raw.text == content.decode()
     assert raw.json() == BODY
 
 
-@pytest.mark.anyio
-async def test_raw_response_json_of_a_body_that_is_not_json_is_a_validation_error() -> None:
-    async with PrintOSClient(
-        base_url="http://127.0.0.1:9", transport=_answer(b"<html>"), environ={}
-    ) as client:
-        raw = await client.devices.with_raw_response.list()
+def test_raw_response_json_of_a_body_that_is_not_json_is_a_validation_error(twin: Twin) -> None:
+    client = twin.client(base_url="http://127.0.0.1:9", transport=_answer(b"<html>"))
+    raw = twin.run(client.devices.with_raw_response.list())
     with pytest.raises(ResponseValidationError, match="not valid JSON"):
         raw.json()
     assert raw.text == "<html>"
@@ -55,43 +53,42 @@ async def test_raw_response_json_of_a_body_that_is_not_json_is_a_validation_erro
     "base_url",
     [None, "https://printos.api.hp.com", "https://printos.api.hp.com/printbeat", "http://10.0.0.5"],
 )
-def test_no_credentials_and_a_remote_base_url_is_refused(base_url: str | None) -> None:
+def test_no_credentials_and_a_remote_base_url_is_refused(twin: Twin, base_url: str | None) -> None:
     with pytest.raises(InvalidArgumentError, match=r"no credentials for .*allow_unauthenticated"):
-        PrintOSClient(base_url=base_url, environ={})
+        twin.client(base_url=base_url, allow_unauthenticated=False)
 
 
 @pytest.mark.parametrize(
     "base_url",
     ["http://127.0.0.1:8080", "http://localhost", "http://[::1]:9", "http://a.localhost"],
 )
-def test_no_credentials_and_a_loopback_base_url_is_allowed(base_url: str) -> None:
-    assert PrintOSClient(base_url=base_url, environ={}).auth is None
+def test_no_credentials_and_a_loopback_base_url_is_allowed(twin: Twin, base_url: str) -> None:
+    assert twin.client(base_url=base_url, allow_unauthenticated=False).auth is None
 
 
-@pytest.mark.anyio
-async def test_allow_unauthenticated_sends_unsigned_requests_to_a_remote_host() -> None:
+def test_allow_unauthenticated_sends_unsigned_requests_to_a_remote_host(twin: Twin) -> None:
     seen: list[httpx.Request] = []
 
     def record(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         return httpx.Response(200, json={"devices": []})
 
-    async with PrintOSClient(
+    client = twin.client(
         base_url="https://signing-proxy.example",
         transport=httpx.MockTransport(record),
-        environ={},
         allow_unauthenticated=True,
-    ) as client:
-        await client.devices.list()
+    )
+    twin.run(client.devices.list())
     assert "x-hp-hmac-authentication" not in seen[0].headers
 
 
-def test_credentials_from_the_environment_or_auth_need_no_opt_in() -> None:
+def test_credentials_from_the_environment_or_auth_need_no_opt_in(twin: Twin) -> None:
     env = {"PRINTOS_KEY": "k", "PRINTOS_SECRET": "s"}
-    assert isinstance(PrintOSClient(environ=env).auth, PrintOSHmacAuth)
-    assert PrintOSClient(auth=PrintOSHmacAuth("k", "s"), environ={}).auth is not None
+    assert isinstance(twin.client(environ=env, allow_unauthenticated=False).auth, PrintOSHmacAuth)
+    with_auth = twin.client(auth=PrintOSHmacAuth("k", "s"), allow_unauthenticated=False)
+    assert with_auth.auth is not None
 
 
-def test_allow_unauthenticated_must_be_a_bool() -> None:
+def test_allow_unauthenticated_must_be_a_bool(twin: Twin) -> None:
     with pytest.raises(InvalidArgumentError, match="allow_unauthenticated must be a bool"):
-        PrintOSClient(environ={}, allow_unauthenticated="yes")  # type: ignore[arg-type]
+        twin.client(allow_unauthenticated="yes")

@@ -2,9 +2,15 @@
 
 Refused as InvalidArgumentError before anything is sent, whatever the transport (a custom one
 would otherwise send it as is), and the message never quotes the value (it may be a secret).
+The cases run on PrintOSClient and SyncPrintOSClient (see twins.py); the property test runs on
+the async client (the check is one function, ``client._check_headers``, that the sync twin
+imports).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -13,57 +19,60 @@ from hypothesis import strategies as st
 
 from printos_ext import InvalidArgumentError, PrintOSClient
 
+from twins import KINDS, Twin, twin_for
+
 sent: list[httpx.Request] = []
 
 
-def _client(**options: object) -> PrintOSClient:
+def _record(request: httpx.Request) -> httpx.Response:
+    sent.append(request)
+    return httpx.Response(200, json={"devices": []})
+
+
+@pytest.fixture(params=KINDS)
+def twin(request: pytest.FixtureRequest) -> Iterator[Twin]:
     sent.clear()
+    yield from twin_for(request.param)
 
-    def record(request: httpx.Request) -> httpx.Response:
-        sent.append(request)
-        return httpx.Response(200, json={"devices": []})
 
-    return PrintOSClient(
-        base_url="http://127.0.0.1:9",
-        transport=httpx.MockTransport(record),
-        environ={},
-        **options,  # type: ignore[arg-type]
+def _client(twin: Twin, **options: Any) -> Any:
+    return twin.client(
+        base_url="http://127.0.0.1:9", transport=httpx.MockTransport(_record), **options
     )
 
 
 BREAKS = ["a\r\nX-Injected: 1", "a\nb", "a\rb", "a\x00b", "\r\n", "token\r\n\r\nbody"]
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize("value", BREAKS)
-async def test_a_line_break_in_extra_headers_is_refused_and_nothing_is_sent(value: str) -> None:
-    async with _client() as client:
-        with pytest.raises(InvalidArgumentError, match="CR, LF or NUL") as caught:
-            await client.devices.list(extra_headers={"X-Trace": value})
+def test_a_line_break_in_extra_headers_is_refused_and_nothing_is_sent(
+    twin: Twin, value: str
+) -> None:
+    client = _client(twin)
+    with pytest.raises(InvalidArgumentError, match="CR, LF or NUL") as caught:
+        twin.run(client.devices.list(extra_headers={"X-Trace": value}))
     assert sent == []
     assert value not in str(caught.value)
 
 
 @pytest.mark.parametrize("value", BREAKS)
-def test_a_line_break_in_client_headers_is_refused_at_construction(value: str) -> None:
+def test_a_line_break_in_client_headers_is_refused_at_construction(twin: Twin, value: str) -> None:
     with pytest.raises(InvalidArgumentError, match="X-Trace"):
-        _client(headers={"X-Trace": value})
+        _client(twin, headers={"X-Trace": value})
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize("value", BREAKS)
-async def test_a_line_break_in_with_options_headers_is_refused(value: str) -> None:
-    async with _client() as client:
-        with pytest.raises(InvalidArgumentError, match="CR, LF or NUL"):
-            client.with_options(headers={"X-Trace": value})
+def test_a_line_break_in_with_options_headers_is_refused(twin: Twin, value: str) -> None:
+    client = _client(twin)
+    with pytest.raises(InvalidArgumentError, match="CR, LF or NUL"):
+        client.with_options(headers={"X-Trace": value})
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize("name", ["X Trace", "X-Trace:", "", "X-Tr\u00e9ce", "X\r\nY", "(x)"])
-async def test_a_header_name_that_is_not_a_token_is_refused(name: str) -> None:
-    async with _client() as client:
-        with pytest.raises(InvalidArgumentError, match="not a valid HTTP header name"):
-            await client.devices.list(extra_headers={name: "v"})
+def test_a_header_name_that_is_not_a_token_is_refused(twin: Twin, name: str) -> None:
+    client = _client(twin)
+    with pytest.raises(InvalidArgumentError, match="not a valid HTTP header name"):
+        twin.run(client.devices.list(extra_headers={name: "v"}))
     assert sent == []
 
 
@@ -71,7 +80,10 @@ async def test_a_header_name_that_is_not_a_token_is_refused(name: str) -> None:
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(value=st.text(max_size=40))
 async def test_any_header_value_is_sent_or_refused_with_invalid_argument(value: str) -> None:
-    async with _client() as client:
+    sent.clear()
+    async with PrintOSClient(
+        base_url="http://127.0.0.1:9", transport=httpx.MockTransport(_record), environ={}
+    ) as client:
         try:
             await client.devices.list(extra_headers={"X-Any": value})
         except InvalidArgumentError:

@@ -5,12 +5,13 @@ printed (Python refuses ints of more than 4,300 digits as text). Whatever number
 a single call raises InvalidArgumentError naming the argument, the reporter refuses the report
 the same way, a bulk batch gives that item its own InvalidArgumentError result and sends the
 others, and a generated method given such a number in a model names the field of the body.
+The property tests run on the async client; the cases after them on both clients (twins.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from typing import Any
 
 import httpx
@@ -20,6 +21,8 @@ from hypothesis import strategies as st
 
 from printos_ext import InvalidArgumentError, PrintOSClient, StatusReporter
 from printos_ext import _generated as gen
+
+from twins import KINDS, Twin, twin_for
 
 PROFILE = settings(
     max_examples=120,
@@ -113,9 +116,37 @@ async def test_reporter_report_refuses_any_bad_number_with_invalid_argument(
                 reporter.report("d1", ink_level=ink, pages_total=pages)  # type: ignore[arg-type]
 
 
-@pytest.mark.anyio
-async def test_update_status_many_gives_per_item_results_for_numbers_beyond_float_range(
-    client: PrintOSClient,
+@pytest.fixture(params=KINDS)
+def twin(request: pytest.FixtureRequest) -> Iterator[Twin]:
+    sent.clear()
+    yield from twin_for(request.param)
+
+
+def _twin_client(twin: Twin) -> Any:
+    return twin.client(base_url="http://127.0.0.1:9", transport=httpx.MockTransport(_record))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "name"),
+    [
+        ({"ink_level": 10**400}, "ink_level"),
+        ({"ink_level": float("inf")}, "ink_level"),
+        ({"pages_total": -(10**5000)}, "pages_total"),
+        ({"pages_total": 2**64}, "pages_total"),
+    ],
+)
+def test_a_number_beyond_range_is_refused_by_name_on_both_clients(
+    twin: Twin, arguments: dict[str, Any], name: str
+) -> None:
+    client = _twin_client(twin)
+    with pytest.raises(InvalidArgumentError, match=name) as caught:
+        twin.run(client.devices.update_status("d1", **arguments))
+    assert len(str(caught.value)) < 400
+    assert sent == []
+
+
+def test_update_status_many_gives_per_item_results_for_numbers_beyond_float_range(
+    twin: Twin,
 ) -> None:
     updates = [
         {"device_id": "a", "ink_level": 10**400},
@@ -123,7 +154,7 @@ async def test_update_status_many_gives_per_item_results_for_numbers_beyond_floa
         {"device_id": "c", "pages_total": 10**5000},
         {"device_id": "d", "ink_level": 50, "pages_total": 7},
     ]
-    results = await client.devices.update_status_many(updates)
+    results = twin.run(_twin_client(twin).devices.update_status_many(updates))
     assert [r.input for r in results] == updates
     assert [r.ok for r in results] == [False, False, False, True]
     for result, name in zip(results[:3], ["ink_level", "pages_total", "pages_total"], strict=True):
@@ -132,7 +163,6 @@ async def test_update_status_many_gives_per_item_results_for_numbers_beyond_floa
     assert sent == [{"metrics": {"inkLevel": 50, "pagesTotal": 7}}]
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize(
     ("metrics", "field"),
     [
@@ -141,11 +171,12 @@ async def test_update_status_many_gives_per_item_results_for_numbers_beyond_floa
         ({"ink_level": float("nan")}, "ink_level"),
     ],
 )
-async def test_a_generated_method_names_the_body_field_that_cannot_be_sent(
-    client: PrintOSClient, metrics: dict[str, Any], field: str
+def test_a_generated_method_names_the_body_field_that_cannot_be_sent(
+    twin: Twin, metrics: dict[str, Any], field: str
 ) -> None:
     # The whole body given as a model: the spec's constraints still name the offending field.
     body = gen.DeviceStatusUpdate(metrics=gen.DeviceStatusUpdateMetrics(**metrics))
+    client = _twin_client(twin)
     with pytest.raises(InvalidArgumentError, match=f"update_device_status: {field} must be"):
-        await client.devices.update_status("d1", body=body)
+        twin.run(client.devices.update_status("d1", body=body))
     assert sent == []
