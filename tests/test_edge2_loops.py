@@ -4,7 +4,7 @@ A client whose pool the SDK made follows its caller: two ``asyncio.run`` calls, 
 trio, trio then asyncio all work against a real loopback server (connections were opened and
 kept alive by the first loop). A pool passed in (``http_client=``) cannot follow: that failure
 is an EventLoopError saying so, never a raw RuntimeError, and so is using one client from two
-loops running at the same time.
+loops running at the same time. The sync client has no loop: its pool serves any thread.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import httpx
 import pytest
 import trio
 
-from printos_ext import EventLoopError, PrintOSClient
+from printos_ext import EventLoopError, PrintOSClient, SyncPrintOSClient
 from printos_ext.sandbox import SandboxServer, serve_sandbox
 
 pytestmark = pytest.mark.e2e
@@ -121,3 +121,34 @@ def test_two_loops_running_at_once_are_refused_with_event_loop_error(
     finally:
         release.set()
         thread.join(10)
+
+
+def test_the_sync_client_has_no_loop_and_serves_threads_and_loops_at_once(
+    sandbox: SandboxServer,
+) -> None:
+    # The sync twin's pool is a thread pool: threads running event loops of their own (one still
+    # running while another starts) and plain threads all use one client.
+    with SyncPrintOSClient(base_url=sandbox.url, environ={}) as client:
+        results: list[list[str]] = []
+        ready = threading.Barrier(4, timeout=10)
+
+        def list_ids() -> list[str]:
+            return [device.id for device in client.devices.list()]
+
+        def plain() -> None:
+            ready.wait()
+            results.append(list_ids())
+
+        async def in_a_loop() -> None:
+            ready.wait()
+            results.append(list_ids())
+
+        threads = [threading.Thread(target=plain) for _ in range(2)]
+        threads += [threading.Thread(target=on_asyncio, args=(in_a_loop,))]
+        threads += [threading.Thread(target=on_trio, args=(in_a_loop,))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        results.append(list_ids())
+    assert results == [["d1"]] * 5
