@@ -301,13 +301,37 @@ def generate(spec: Path, destination: Path) -> list[str]:
         # not compile. Name it rather than only "ruff failed".
         compile_all(destination)
     if result.returncode != 0 or not (destination / "__init__.py").is_file():
-        problems = [line for line in output.splitlines() if line.strip()]
-        detail = "\n".join(problems) or "(no output)"
-        raise RegenerateError(f"openapi-python-client failed (exit {result.returncode}):\n{detail}")
+        raise RegenerateError(
+            f"openapi-python-client failed (exit {result.returncode}): {generator_failure(output)}"
+        )
     for name in IGNORED:
         for leftover in destination.rglob(name):
             shutil.rmtree(leftover, ignore_errors=True)
     return omissions(output)
+
+
+_BOX = ("│", "╭", "╰", "┃")  # the frame of a rich traceback
+
+
+def generator_failure(output: str) -> str:
+    """Why the generator wrote nothing, in one line.
+
+    It says "Failed to parse OpenAPI document" followed by pydantic's validation errors (the
+    field, then what is wrong with it), or crashes with a framed traceback whose last lines are
+    the exception.
+    """
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith(_BOX)]
+    if "Failed to parse OpenAPI document" in lines:
+        after = lines[lines.index("Failed to parse OpenAPI document") + 1 :]
+        errors = [line for line in after if "validation error" not in line][:2]
+        return "cannot parse the document: " + ": ".join(errors)
+    for index, line in enumerate(lines):
+        if re.match(r"^[A-Z]\w*(Error|Exception): ", line):
+            return " ".join(lines[index:])
+    noise = ("Generating ", "Error(s) encountered", "If you believe this was a mistake")
+    meaningful = [line for line in lines if not line.startswith(noise)]
+    return " ".join(meaningful[:3]) or "(no output)"
 
 
 _OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
@@ -334,7 +358,51 @@ def omissions(output: str) -> list[str]:
             schema = head.removeprefix("Unable to process schema ").rstrip(":")
             found.append(f"omitted: schema {schema}: {reason}")
         elif head.startswith("Unable to parse this part of your OpenAPI document"):
-            found.append(f"omitted: part of the document: {reason}")
+            # The reason is on the header line; the next lines are the JSON of that part.
+            why = _OBJECT_REPR.sub("", head.partition(": ")[2]).strip(" :")
+            title = re.search(r'"title": "([^"]*)"', "\n".join(lines[index + 1 : index + 4]))
+            what = f"schema {title[1]!r}" if title else "part of the document"
+            found.append(f"omitted: {what}: {why}")
+    return found
+
+
+_PATH_PARAMETER = re.compile(r"\{[^}]*\}")
+
+
+def silently_omitted(spec: Path, package: Path) -> list[str]:
+    """The operations of ``spec`` the generator wrote no module for without a warning.
+
+    openapi-python-client drops some operations without a word (a request body of only
+    unsupported content types, say); this names them, as ``omitted:`` lines like its warnings.
+    Operations are matched by method and path, path parameters ignored (the generated path has
+    their Python names).
+    """
+    try:
+        document = spec_diff.load_spec(spec)
+    except spec_diff.SpecDiffError:
+        return []
+    generated: set[tuple[str, str]] = set()
+    for module in (package / "api").glob("*/*.py"):
+        text = module.read_text(encoding="utf-8")
+        method = re.search(r'^    method="([^"]*)",', text, re.M)
+        route = re.search(r'^    path="([^"]*)",', text, re.M)
+        if method and route:
+            generated.add((method[1], _PATH_PARAMETER.sub("{}", route[1])))
+    found: list[str] = []
+    paths = document.get("paths") if isinstance(document.get("paths"), dict) else {}
+    for path, item in paths.items():
+        if not isinstance(item, dict):
+            continue
+        for method in spec_diff.HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            if (method.upper(), _PATH_PARAMETER.sub("{}", str(path))) not in generated:
+                name = operation.get("operationId") or "no operationId"
+                found.append(
+                    f"omitted: {method.upper()} {path} ({name}): the generator wrote no code "
+                    "for it (stock openapi-python-client neither)"
+                )
     return found
 
 
@@ -718,7 +786,13 @@ def main(argv: list[str] | None = None) -> int:
                 source.parent.mkdir(parents=True)
                 source.write_text(overlay.dump_document(effective, as_json=True), encoding="utf-8")
             fresh = Path(scratch) / PACKAGE
-            findings = generate(source, fresh) + renamed(fresh)
+            warned = generate(source, fresh)
+            silent = [
+                line
+                for line in silently_omitted(source, fresh)
+                if not any(line.split(" (", 1)[0] + " (" in seen for seen in warned)
+            ]
+            findings = warned + silent + renamed(fresh)
             if findings:
                 print("\n".join(findings))
             if findings and args.strict:
