@@ -156,7 +156,12 @@ async def _clients(
         sdk_transport = httpx.ASGITransport(app=sandbox) if in_process else None
         raw_transport = httpx.ASGITransport(app=sandbox) if in_process else None
         client = await stack.enter_async_context(
-            PrintOSClient(base_url=base_url, transport=sdk_transport, environ={})
+            PrintOSClient(
+                base_url=base_url,
+                transport=sdk_transport,
+                environ={},
+                allow_unauthenticated=True,  # in process: "http://sandbox.test"
+            )
         )
         http = await stack.enter_async_context(
             httpx.AsyncClient(base_url=base_url, transport=raw_transport, timeout=30.0)

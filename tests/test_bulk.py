@@ -292,7 +292,10 @@ async def test_at_most_concurrency_requests_are_in_flight(concurrency: int) -> N
     gauge = Gauge(hold=min(concurrency, n))
     updates = [StatusUpdate(f"dev-{i}", status="READY") for i in range(n)]
     client = PrintOSClient(
-        base_url="http://sdk.test", environ={}, transport=httpx.MockTransport(gauge)
+        allow_unauthenticated=True,
+        base_url="http://sdk.test",
+        environ={},
+        transport=httpx.MockTransport(gauge),
     )
     async with client:
         with anyio.fail_after(10):

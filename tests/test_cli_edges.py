@@ -23,7 +23,8 @@ from typing import Any, ClassVar
 
 import pytest
 
-from printos_ext.cli import EXIT_CODES, _is_local, build_parser
+from printos_ext._urls import is_loopback
+from printos_ext.cli import EXIT_CODES, build_parser
 from printos_ext.cli._table import utc_text
 from printos_ext.sandbox import SandboxServer, serve_sandbox
 from printos_ext.sandbox.cli import build_parser as build_sandbox_parser
@@ -184,17 +185,15 @@ def test_the_table_converts_times_to_utc(
             "devices": [
                 device | {"registeredAt": "2026-11-24T12:00:00+05:30"},
                 device | {"id": "dev-2", "registeredAt": "2026-11-24T23:30:00-01:00"},
-                # No offset (RFC 3339 requires one): the SDK documents that it reads it as UTC.
-                device | {"id": "dev-3", "registeredAt": "2026-11-24T12:00:00"},
+                # (A time without an offset is refused since issue 18: RFC 3339 requires one.)
             ]
         },
     )
     result = printos("devices", "list", base_url=url)
     assert result.returncode == 0, result.stderr
-    rows = result.stdout.splitlines()[2:5]
+    rows = result.stdout.splitlines()[2:4]
     assert rows[0].endswith("2026-11-24 06:30:00Z")
     assert rows[1].endswith("2026-11-25 00:30:00Z")
-    assert rows[2].endswith("2026-11-24 12:00:00Z")
 
 
 def test_a_time_without_an_offset_is_not_claimed_to_be_utc() -> None:
@@ -305,7 +304,7 @@ def test_without_credentials_a_local_host_is_called(sandbox: SandboxServer, host
     ],
 )
 def test_only_loopback_hosts_count_as_local(host: str, local: bool) -> None:
-    assert _is_local(host) is local
+    assert is_loopback(host) is local
 
 
 # Bad arguments and configuration: one line, exit 2

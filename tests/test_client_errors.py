@@ -38,7 +38,9 @@ def mock() -> Iterator[respx.MockRouter]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[PrintOSClient]:
-    async with PrintOSClient(base_url=BASE, max_retries=0, environ={}) as c:
+    async with PrintOSClient(
+        allow_unauthenticated=True, base_url=BASE, max_retries=0, environ={}
+    ) as c:
         yield c
 
 
@@ -176,7 +178,9 @@ async def test_undocumented_success_status_for_provision_is_reported(
 async def test_body_larger_than_the_limit_is_refused(mock: respx.MockRouter) -> None:
     big = json.dumps({"devices": [{"id": str(i)} for i in range(5000)]}).encode()
     mock.get("/devices").respond(200, content=big)
-    async with PrintOSClient(base_url=BASE, max_response_bytes=10_000, environ={}) as client:
+    async with PrintOSClient(
+        allow_unauthenticated=True, base_url=BASE, max_response_bytes=10_000, environ={}
+    ) as client:
         with pytest.raises(ResponseTooLargeError, match="10000 bytes"):
             await client.devices.list()
 

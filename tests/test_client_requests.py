@@ -35,7 +35,7 @@ def mock() -> Iterator[respx.MockRouter]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[PrintOSClient]:
-    async with PrintOSClient(base_url=BASE, environ={}) as c:
+    async with PrintOSClient(allow_unauthenticated=True, base_url=BASE, environ={}) as c:
         yield c
 
 
@@ -131,7 +131,9 @@ async def test_device_id_is_percent_encoded_into_one_path_segment(
 @pytest.mark.anyio
 async def test_requests_carry_user_agent_and_custom_headers(mock: respx.MockRouter) -> None:
     route = mock.get("/devices").respond(200, json={"devices": []})
-    async with PrintOSClient(base_url=BASE, headers={"X-Tenant": "acme"}, environ={}) as client:
+    async with PrintOSClient(
+        allow_unauthenticated=True, base_url=BASE, headers={"X-Tenant": "acme"}, environ={}
+    ) as client:
         await client.devices.list()
     headers = route.calls.last.request.headers
     assert headers["user-agent"].startswith("printos-sdk/")
@@ -141,7 +143,9 @@ async def test_requests_carry_user_agent_and_custom_headers(mock: respx.MockRout
 @pytest.mark.anyio
 async def test_base_url_with_a_path_prefix_is_kept(mock: respx.MockRouter) -> None:
     route = mock.get("https://gw.example/printos/devices").respond(200, json={"devices": []})
-    async with PrintOSClient(base_url="https://gw.example/printos/", environ={}) as client:
+    async with PrintOSClient(
+        allow_unauthenticated=True, base_url="https://gw.example/printos/", environ={}
+    ) as client:
         await client.devices.list()
     assert route.called
 
@@ -150,7 +154,7 @@ async def test_base_url_with_a_path_prefix_is_kept(mock: respx.MockRouter) -> No
 async def test_base_url_and_credentials_come_from_the_environment(mock: respx.MockRouter) -> None:
     route = mock.get("https://env.example/devices").respond(200, json={"devices": []})
     environ = {"PRINTOS_BASE_URL": "https://env.example", "PRINTOS_KEY": "k", "PRINTOS_SECRET": "s"}
-    async with PrintOSClient(environ=environ) as client:
+    async with PrintOSClient(allow_unauthenticated=True, environ=environ) as client:
         await client.devices.list()
     assert route.calls.last.request.headers["x-hp-hmac-authentication"].startswith("k:")
 
@@ -164,7 +168,9 @@ async def test_own_http_client_is_used_and_left_open(mock: respx.MockRouter) -> 
         seen.append(request.url.path)
 
     own = httpx.AsyncClient(event_hooks={"request": [hook]})
-    async with PrintOSClient(base_url=BASE, http_client=own, environ={}) as client:
+    async with PrintOSClient(
+        allow_unauthenticated=True, base_url=BASE, http_client=own, environ={}
+    ) as client:
         await client.devices.list()
     assert route.called
     assert seen == ["/devices"]
@@ -181,6 +187,7 @@ async def test_custom_transport_and_event_hooks_are_used() -> None:
 
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"devices": [DEVICE]}))
     async with PrintOSClient(
+        allow_unauthenticated=True,
         base_url=BASE,
         transport=transport,
         event_hooks={"response": [on_response]},
@@ -193,7 +200,11 @@ async def test_custom_transport_and_event_hooks_are_used() -> None:
 
 def test_configuring_both_http_client_and_transport_is_an_error() -> None:
     with pytest.raises(InvalidArgumentError, match="http_client"):
-        PrintOSClient(http_client=httpx.AsyncClient(), transport=httpx.MockTransport(print))
+        PrintOSClient(
+            allow_unauthenticated=True,
+            http_client=httpx.AsyncClient(),
+            transport=httpx.MockTransport(print),
+        )
 
 
 @pytest.mark.parametrize(

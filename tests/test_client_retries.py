@@ -55,6 +55,7 @@ def make_client(sleep: FakeSleep, **kwargs: object) -> PrintOSClient:
         retry=policy,
         rng=random.Random(1),
         environ={},
+        allow_unauthenticated=True,
         **kwargs,  # type: ignore[arg-type]
     )
 

@@ -172,7 +172,9 @@ async def test_only_decodable_encodings_are_advertised() -> None:
         seen.append(request.headers["accept-encoding"])
         return httpx.Response(200, json={"devices": []})
 
-    async with PrintOSClient(transport=httpx.MockTransport(handler), environ={}) as client:
+    async with PrintOSClient(
+        allow_unauthenticated=True, transport=httpx.MockTransport(handler), environ={}
+    ) as client:
         await client.devices.list()
     assert seen == ["gzip, deflate"]
 

@@ -25,7 +25,7 @@ import jsonschema
 
 from printos_ext.sandbox import SandboxServer, serve_sandbox
 from printos_ext.sandbox.errors import ApiError
-from printos_ext.sandbox.paging import MAX_LIMIT, parse_page
+from printos_ext.sandbox.paging import MAX_DIGITS, MAX_LIMIT, parse_page
 from printos_ext.sandbox.validation import (
     INK_LEVEL_MAX,
     INK_LEVEL_MIN,
@@ -180,7 +180,11 @@ def test_paging_bounds_agree() -> None:
     parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
 
     assert parameters["limit"] == {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}
-    assert parameters["offset"] == {"type": "integer", "minimum": 0}
+    assert parameters["offset"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 10**MAX_DIGITS - 1,
+    }
     assert operation["x-printos-paging"]["max-page-size"] == MAX_LIMIT
     for name, schema in parameters.items():
         bounds = (schema["minimum"] - 1, schema["minimum"], schema.get("maximum", 10**6) + 1)

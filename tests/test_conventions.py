@@ -56,7 +56,7 @@ PROBE = textwrap.dedent(
         out = {}
         async with PrintOSClient(
             base_url="https://jobs.test", environ={}, transport=httpx.MockTransport(handler),
-            max_retries=0,
+            max_retries=0, allow_unauthenticated=True,
         ) as client:
             jobs = client.jobs
             out["list"] = [job.id for job in await jobs.list(state="queued")]

@@ -38,7 +38,9 @@ EMPTY = b'{"devices": []}'
 
 def mock_client(handler: Any, **options: Any) -> PrintOSClient:
     options.setdefault("max_retries", 0)
-    return PrintOSClient(transport=httpx.MockTransport(handler), environ={}, **options)
+    return PrintOSClient(
+        allow_unauthenticated=True, transport=httpx.MockTransport(handler), environ={}, **options
+    )
 
 
 def everything_shown(error: BaseException) -> str:
@@ -95,7 +97,7 @@ async def test_a_call_after_aclose_is_a_client_closed_error() -> None:
 async def test_a_call_on_a_closed_http_client_of_your_own_is_a_client_closed_error() -> None:
     http = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(200)))
     await http.aclose()
-    async with PrintOSClient(http_client=http, environ={}) as client:
+    async with PrintOSClient(allow_unauthenticated=True, http_client=http, environ={}) as client:
         with pytest.raises(ClientClosedError):
             await client.devices.update_status("d", status="IDLE")
 

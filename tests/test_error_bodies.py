@@ -39,7 +39,10 @@ async def error_for(status: int, body: Any, **headers: str) -> APIStatusError:
         return httpx.Response(status, json=body, headers=headers)
 
     async with PrintOSClient(
-        transport=httpx.MockTransport(handler), max_retries=0, environ={}
+        allow_unauthenticated=True,
+        transport=httpx.MockTransport(handler),
+        max_retries=0,
+        environ={},
     ) as client:
         with pytest.raises(APIStatusError) as info:
             await client.devices.update_status("dev-9", status="IDLE")

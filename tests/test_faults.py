@@ -258,6 +258,7 @@ async def sandbox_client(sandbox: Sandbox, **options: Any) -> AsyncIterator[Prin
 
     options.setdefault("sleep", no_wait)
     async with PrintOSClient(
+        allow_unauthenticated=True,
         base_url="http://sandbox.test",
         transport=httpx.ASGITransport(app=sandbox),
         environ={},

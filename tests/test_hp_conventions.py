@@ -326,7 +326,10 @@ async def test_the_reporter_sends_a_device_at_most_once_a_minute_by_default() ->
         await anyio.lowlevel.checkpoint()
 
     async with PrintOSClient(
-        base_url="http://sdk.test", transport=httpx.MockTransport(handler), environ={}
+        allow_unauthenticated=True,
+        base_url="http://sdk.test",
+        transport=httpx.MockTransport(handler),
+        environ={},
     ) as client:
         with anyio.fail_after(10):
             async with StatusReporter(client, clock=lambda: now[0], sleep=sleep) as reporter:
@@ -354,11 +357,11 @@ def test_half_of_the_credentials_in_the_environment_is_a_configuration_error(
     environ: dict[str, str], message: str
 ) -> None:
     with pytest.raises(InvalidArgumentError, match=message):
-        PrintOSClient(environ=environ)
+        PrintOSClient(allow_unauthenticated=True, environ=environ)
 
 
 def test_no_credentials_in_the_environment_means_no_auth() -> None:
-    assert PrintOSClient(environ={}).auth is None
+    assert PrintOSClient(allow_unauthenticated=True, environ={}).auth is None
 
 
 @pytest.mark.parametrize("key", ["clé", "key with space", "key\n", "k\x00"])
@@ -369,7 +372,9 @@ def test_a_key_that_cannot_go_in_a_header_is_an_invalid_argument(key: str) -> No
 
 def test_a_non_ascii_key_from_the_environment_is_an_invalid_argument() -> None:
     with pytest.raises(InvalidArgumentError, match="printable ASCII"):
-        PrintOSClient(environ={"PRINTOS_KEY": "clé", "PRINTOS_SECRET": "s"})
+        PrintOSClient(
+            allow_unauthenticated=True, environ={"PRINTOS_KEY": "clé", "PRINTOS_SECRET": "s"}
+        )
 
 
 @pytest.mark.parametrize("base_url", ["http://[::1", "http://host:port", "http://h:99999"])
@@ -381,7 +386,10 @@ def test_an_unparseable_base_url_is_an_invalid_argument(base_url: str) -> None:
 @pytest.mark.anyio
 async def test_an_id_too_long_for_a_url_is_an_invalid_argument(recorder: Recorder) -> None:
     async with PrintOSClient(
-        base_url="http://sdk.test", transport=httpx.MockTransport(recorder), environ={}
+        allow_unauthenticated=True,
+        base_url="http://sdk.test",
+        transport=httpx.MockTransport(recorder),
+        environ={},
     ) as client:
         with pytest.raises(InvalidArgumentError, match="100016-character path"):
             await client.devices.update_status("x" * 100_000, status="IDLE")

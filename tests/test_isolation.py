@@ -54,6 +54,7 @@ class Fleet:
 
 def client_for(fleet: Fleet) -> PrintOSClient:
     return PrintOSClient(
+        allow_unauthenticated=True,
         transport=httpx.MockTransport(fleet),
         retry=RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001),
         environ={},

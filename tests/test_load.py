@@ -78,7 +78,9 @@ async def test_no_more_requests_in_flight_than_the_limit() -> None:
 
     with anyio.fail_after(GUARD):
         async with (
-            PrintOSClient(transport=httpx.MockTransport(handler), environ={}) as client,
+            PrintOSClient(
+                allow_unauthenticated=True, transport=httpx.MockTransport(handler), environ={}
+            ) as client,
             anyio.create_task_group() as tg,
         ):
             for _ in range(3 * DEFAULT_IN_FLIGHT):

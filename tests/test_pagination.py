@@ -31,7 +31,7 @@ def mock() -> Iterator[respx.MockRouter]:
 
 
 def client() -> PrintOSClient:
-    return PrintOSClient(base_url=BASE, environ={})
+    return PrintOSClient(allow_unauthenticated=True, base_url=BASE, environ={})
 
 
 @pytest.mark.anyio

@@ -16,7 +16,9 @@ NOW = dt.datetime(2026, 11, 24, 10, 0, 0, tzinfo=dt.UTC)
 
 
 def mock_client(handler: object) -> PrintOSClient:
-    return PrintOSClient(transport=httpx.MockTransport(handler), environ={})  # type: ignore[arg-type]
+    return PrintOSClient(
+        allow_unauthenticated=True, transport=httpx.MockTransport(handler), environ={}
+    )  # type: ignore[arg-type]
 
 
 @pytest.mark.anyio

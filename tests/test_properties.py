@@ -118,6 +118,7 @@ def responding(status: int, body: bytes, content_type: str = "application/json")
         return httpx.Response(status, content=body, headers={"Content-Type": content_type})
 
     return PrintOSClient(
+        allow_unauthenticated=True,
         base_url="https://printos.api.hp.com",
         transport=httpx.MockTransport(handler),
         max_retries=0,

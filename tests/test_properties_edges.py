@@ -154,7 +154,11 @@ async def test_arbitrary_compressed_answers_are_parsed_or_typed(body: bytes, enc
         return 200, {"Content-Encoding": encoding, "Content-Type": "application/json"}, body
 
     async with PrintOSClient(
-        transport=Streaming(answer), max_retries=0, max_response_bytes=10_000, environ={}
+        allow_unauthenticated=True,
+        transport=Streaming(answer),
+        max_retries=0,
+        max_response_bytes=10_000,
+        environ={},
     ) as client:
         try:
             await client.devices.list()
@@ -199,7 +203,7 @@ async def test_any_server_text_makes_a_printable_bounded_message(
         return httpx.Response(404, content=json.dumps(body).encode(), headers=headers)
 
     async with PrintOSClient(
-        transport=httpx.MockTransport(answer), max_retries=0, environ={}
+        allow_unauthenticated=True, transport=httpx.MockTransport(answer), max_retries=0, environ={}
     ) as client:
         with pytest.raises(APIStatusError) as info:
             await client.devices.list()
@@ -228,7 +232,9 @@ async def test_any_id_or_status_is_sent_or_an_invalid_argument(device_id: str, s
         sent.append(request)
         return httpx.Response(200)
 
-    async with PrintOSClient(transport=httpx.MockTransport(answer), environ={}) as client:
+    async with PrintOSClient(
+        allow_unauthenticated=True, transport=httpx.MockTransport(answer), environ={}
+    ) as client:
         shown = ""
         try:
             await client.devices.update_status(device_id, status=status)
@@ -340,7 +346,7 @@ async def test_any_next_link_gives_the_pages_or_a_pagination_error(target: str, 
         return httpx.Response(200, json={"devices": [{"id": str(pages)}]}, headers=headers)
 
     async with PrintOSClient(
-        transport=httpx.MockTransport(answer), max_retries=0, environ={}
+        allow_unauthenticated=True, transport=httpx.MockTransport(answer), max_retries=0, environ={}
     ) as client:
         try:
             devices = await client.devices.list()

@@ -206,7 +206,7 @@ def test_client_members_list_every_attribute_of_the_client() -> None:
     from printos_ext import PrintOSClient
 
     spec_diff = load_script("spec_diff")
-    client = PrintOSClient(base_url="https://t.test", environ={})
+    client = PrintOSClient(base_url="https://t.test", environ={}, allow_unauthenticated=True)
     resources = set(PrintOSClient.RESOURCES)
     own = {name for name in dir(PrintOSClient) if not name.startswith("_")}
     own |= {name for name in vars(client) if not name.startswith("_")}

@@ -94,7 +94,7 @@ def handler(request):
     return httpx.Response(200, json={"flag": False, "part": {"name": "p"}})
 
 async def main():
-    async with PrintOSClient(base_url="https://t.test", environ={},
+    async with PrintOSClient(base_url="https://t.test", environ={}, allow_unauthenticated=True,
                              transport=httpx.MockTransport(handler)) as client:
         thing = await client.default.list_things()
         print(thing.to_dict())

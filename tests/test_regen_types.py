@@ -64,6 +64,7 @@ PROBE = textwrap.dedent(
     async def main():
         out = {}
         async with PrintOSClient(base_url="https://t.test", environ={}, max_retries=0,
+                                 allow_unauthenticated=True,
                                  transport=httpx.MockTransport(handler)) as client:
             events = await client.events.list(
                 since=datetime.datetime(2026, 11, 29, 10, tzinfo=datetime.timezone.utc),

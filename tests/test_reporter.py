@@ -159,7 +159,11 @@ async def client(api: Api) -> AsyncIterator[PrintOSClient]:
     # No client-level retries by default, so each reporter attempt is one request.
     transport = httpx.MockTransport(api)
     async with PrintOSClient(
-        base_url="http://sdk.test", environ={}, transport=transport, max_retries=0
+        allow_unauthenticated=True,
+        base_url="http://sdk.test",
+        environ={},
+        transport=transport,
+        max_retries=0,
     ) as c:
         yield c
 
@@ -349,7 +353,11 @@ async def test_the_clients_own_retries_apply_underneath(api: Api, time: FakeTime
     transport = httpx.MockTransport(api)
     async with (
         PrintOSClient(
-            base_url="http://sdk.test", environ={}, transport=transport, sleep=no_wait
+            allow_unauthenticated=True,
+            base_url="http://sdk.test",
+            environ={},
+            transport=transport,
+            sleep=no_wait,
         ) as client,
         reporter_for(client, time) as reporter,
     ):
@@ -381,20 +389,6 @@ async def test_a_non_retryable_failure_is_recorded_not_retried(
         await settle()
     assert api.bodies("bad") == [{"status": "IDLE"}, {"status": "PRINTING"}]
     assert reporter.stats == ReporterStats(sent=2, failed=1)
-
-
-@pytest.mark.anyio
-async def test_an_exception_in_on_error_stops_the_reporter(
-    client: PrintOSClient, api: Api, time: FakeTime
-) -> None:
-    def explode(device_id: str, error: PrintOSError) -> None:
-        raise RuntimeError(f"cannot handle {device_id}")
-
-    api.script["bad"] = [404]
-    with pytest.RaisesGroup(pytest.RaisesExc(RuntimeError, match="cannot handle bad")):
-        async with reporter_for(client, time, on_error=explode) as reporter:
-            reporter.report("bad", status="IDLE")
-            await anyio.sleep_forever()  # cancelled when the reporter's task fails
 
 
 # Arguments and the bounded queue

@@ -43,7 +43,9 @@ def mock() -> Iterator[respx.MockRouter]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[PrintOSClient]:
-    async with PrintOSClient(base_url=BASE, environ={}, max_retries=0) as c:
+    async with PrintOSClient(
+        allow_unauthenticated=True, base_url=BASE, environ={}, max_retries=0
+    ) as c:
         yield c
 
 

@@ -49,11 +49,13 @@ SMS_ERROR_KEYS = {"statusCode", "message", "subCode", "developerInfo", "moreInfo
 
 
 def error_of(response: httpx.Response) -> dict[str, Any]:
-    """The ``smsError`` object of an error response, checked to be HP's shape (plus ``field``)."""
+    """The ``smsError`` object of an error response, checked to be HP's shape (plus ``field``,
+    and ``existingId`` on a 409 for a duplicate serial number: issue 18)."""
     body = response.json()
     assert set(body) == {"smsError"}
     error: dict[str, Any] = body["smsError"]
-    assert set(error) == SMS_ERROR_KEYS | {"field"}
+    extra = {"existingId"} if response.status_code == 409 else set()
+    assert set(error) == SMS_ERROR_KEYS | {"field"} | extra
     assert error["statusCode"] == response.status_code
     return error
 

@@ -60,7 +60,7 @@ def ssl_contexts(client: PrintOSClient) -> list[ssl.SSLContext]:
 
 @pytest.mark.anyio
 async def test_tls_certificates_and_hostnames_are_verified_by_default() -> None:
-    async with PrintOSClient(environ={}) as client:
+    async with PrintOSClient(allow_unauthenticated=True, environ={}) as client:
         assert str(client.base_url).startswith("https://")
         contexts = ssl_contexts(client)
     assert contexts
@@ -71,7 +71,7 @@ async def test_tls_certificates_and_hostnames_are_verified_by_default() -> None:
 
 @pytest.mark.anyio
 async def test_verification_is_off_only_when_asked() -> None:
-    async with PrintOSClient(environ={}, verify=False) as client:
+    async with PrintOSClient(allow_unauthenticated=True, environ={}, verify=False) as client:
         (context,) = ssl_contexts(client)
     assert context.verify_mode == ssl.CERT_NONE
     assert context.check_hostname is False
@@ -81,7 +81,7 @@ async def test_verification_is_off_only_when_asked() -> None:
 async def test_verify_cannot_be_combined_with_a_client_of_your_own() -> None:
     async with httpx.AsyncClient() as own:
         with pytest.raises(InvalidArgumentError):
-            PrintOSClient(environ={}, http_client=own, verify=False)
+            PrintOSClient(allow_unauthenticated=True, environ={}, http_client=own, verify=False)
 
 
 @pytest.fixture(scope="module")

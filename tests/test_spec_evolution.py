@@ -107,6 +107,7 @@ PROBE = textwrap.dedent(
 
     async def main():
         async with printos_ext.PrintOSClient(
+            allow_unauthenticated=True,
             base_url="https://printos.test",
             environ={},
             transport=httpx.MockTransport(handler),

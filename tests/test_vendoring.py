@@ -63,6 +63,7 @@ USE = textwrap.dedent(
 
     async def main():
         async with sdk.PrintOSClient(
+            allow_unauthenticated=True,
             base_url="https://printos.test", environ={}, transport=httpx.MockTransport(handler)
         ) as client:
             return await client.devices.list()

@@ -608,15 +608,49 @@ def check_json(body: object, constraints: Sequence[Constraint]) -> None:
                 check_value(constraint, value)
 
 
+_INT64 = 2**63
+"""An integer of the spec is at most 64 bits, what JSON readers in most languages (and OpenAPI's int64) hold: a
+bigger one could not be read back as a number."""
+
+
+def _shown(value: object) -> str:
+    """``repr(value)`` for a message, bounded: an int of thousands of digits (which ``repr`` refuses beyond
+    ``sys.get_int_max_str_digits()``) is described by its size instead, a long text is cut"""
+    if isinstance(value, int) and not isinstance(value, bool):
+        digits = (
+            int(abs(value).bit_length() * 0.30103) + 1
+        )  # 0.30103 = log10(2): the digit count, within one
+        if digits > 30:
+            return f"{'a negative' if value < 0 else 'an'} int of about {digits} digits"
+    text = repr(value)
+    return text if len(text) <= 100 else text[:100] + "..."
+
+
 def check_value(constraint: Constraint, value: object) -> None:
-    """Check one value against its constraint; see ``check_json``"""
+    """Check one value against its constraint; see ``check_json``
+
+    An int is compared as an int, never converted to a float: one beyond float range (``10**400``) is refused by
+    its bounds like any other. A value nested in the body says where it is sent (``sent as metrics.pagesTotal``),
+    so a message about a ``body=`` model names the field too.
+    """
+    try:
+        _check_value(constraint, value)
+    except ArgumentError as exc:
+        if len(constraint.path) > 1:  # a keyword flattened from a nested object
+            raise ArgumentError(
+                f"{exc} (sent as {'.'.join(constraint.path)})"
+            ) from None
+        raise
+
+
+def _check_value(constraint: Constraint, value: object) -> None:
     name = constraint.name
     types, expected = _TYPES[constraint.type]
     if not isinstance(value, types) or (
         isinstance(value, bool) and constraint.type != "boolean"
     ):
         raise ArgumentError(
-            f"{name} must be {expected}, got {type(value).__name__} {value!r}"
+            f"{name} must be {expected}, got {type(value).__name__} {_shown(value)}"
         )
     if isinstance(value, str):
         if constraint.min_length is not None and len(value) < constraint.min_length:
@@ -634,7 +668,7 @@ def check_value(constraint: Constraint, value: object) -> None:
                 not value.strip()
             ):  # the usual case of a pattern meaning "non-blank": say so
                 raise ArgumentError(
-                    f"{name} must not be blank (the spec's pattern), got {value!r}"
+                    f"{name} must not be blank (the spec's pattern), got {_shown(value)}"
                 )
             shown = value if len(value) <= 60 else value[:60] + "..."
             raise ArgumentError(
@@ -655,8 +689,20 @@ def check_value(constraint: Constraint, value: object) -> None:
         ):
             if low is not None and high is not None:
                 raise ArgumentError(
-                    f"{name} must be between {_number(low)} and {_number(high)}, got {value}"
+                    f"{name} must be between {_number(low)} and {_number(high)}, got {_shown(value)}"
                 )
             if low is not None:
-                raise ArgumentError(f"{name} must be >= {_number(low)}, got {value}")
-            raise ArgumentError(f"{name} must be <= {_number(high)}, got {value}")
+                raise ArgumentError(
+                    f"{name} must be >= {_number(low)}, got {_shown(value)}"
+                )
+            raise ArgumentError(
+                f"{name} must be <= {_number(high)}, got {_shown(value)}"
+            )
+        if (
+            constraint.type == "integer"
+            and isinstance(value, int)
+            and not -_INT64 <= value < _INT64
+        ):
+            raise ArgumentError(
+                f"{name} must be a 64-bit integer (-2**63 to 2**63 - 1), got {_shown(value)}"
+            )

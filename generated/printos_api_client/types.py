@@ -4,6 +4,7 @@
 """Contains some shared types for properties"""
 
 import datetime
+import re
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
@@ -59,36 +60,51 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-def parse_datetime(value: str) -> datetime.datetime:
-    """Parse an ISO 8601 date-time, as used by ``format: date-time`` properties
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))"
+)
 
-    ``datetime.datetime.fromisoformat`` is the fast path; ``dateutil.parser.isoparse`` covers the ISO 8601 forms it
-    rejects (e.g. ordinal dates or ``24:00``), imported only then because it is slow to import. A value without
-    a UTC offset (RFC 3339 requires one) is taken as UTC, so every parsed date-time is timezone-aware and they
-    compare with each other. Offsets always come back as ``datetime.timezone``.
+
+def parse_datetime(value: str) -> datetime.datetime:
+    """Parse an RFC 3339 date-time, as ``format: date-time`` properties are (JSON Schema, OpenAPI)
+
+    Strict: a full date, ``T``, a full time and a UTC offset (``Z`` or ``+hh:mm``), ASCII digits, ``T`` and ``Z``
+    in either case. ``2026`` or a time without an offset is refused rather than guessed (its zone would be unknown),
+    so every parsed date-time is timezone-aware and they compare with each other. A leap second (``23:59:60Z``, or
+    the same instant at another offset) is valid RFC 3339 that Python cannot represent: it is read as second 59,
+    as POSIX clocks do, rather than failing the whole response. ``-00:00`` is UTC. Offsets always come back as
+    ``datetime.timezone``.
 
     Raises:
-        ValueError: ``value`` is not an ISO 8601 date-time.
+        ValueError: ``value`` is not an RFC 3339 date-time.
     """
+    match = _RFC3339.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        shown = (
+            value[:64] + "..." if isinstance(value, str) and len(value) > 64 else value
+        )
+        raise ValueError(
+            f"not an RFC 3339 date-time such as 2026-11-24T10:00:00Z (an offset is required): {shown!r}"
+        )
+    text = value.upper()
+    hour, minute, second, sign, offset_hours, offset_minutes = match.groups()
+    if second == "60":
+        # Leap seconds are inserted at 23:59:60 UTC only: check that in UTC terms, then read :59.
+        offset = (
+            0
+            if sign is None
+            else (1 if sign == "+" else -1)
+            * (int(offset_hours) * 60 + int(offset_minutes))
+        )
+        if (int(hour) * 60 + int(minute) - offset) % 1440 != 1439:
+            raise ValueError(
+                f"not an RFC 3339 date-time: second 60 is only valid at 23:59 UTC: {value!r}"
+            )
+        text = f"{text[:17]}59{text[19:]}"
     try:
-        parsed = datetime.datetime.fromisoformat(value)
+        return datetime.datetime.fromisoformat(text)
     except ValueError:
-        from dateutil.parser import isoparse
-
-        try:
-            parsed = isoparse(value)
-        except (ValueError, OverflowError):
-            raise ValueError(f"not an ISO 8601 date-time: {value!r}") from None
-    # A datetime.timezone (what fromisoformat gives for an offset) always has an offset: checked before utcoffset(),
-    # which costs as much as the parse
-    if type(parsed.tzinfo) is datetime.timezone:
-        return parsed
-    offset = parsed.utcoffset()
-    if offset is None:
-        return parsed.replace(tzinfo=datetime.UTC)
-    return parsed.replace(
-        tzinfo=datetime.UTC if not offset else datetime.timezone(offset)
-    )
+        raise ValueError(f"not a valid date-time (RFC 3339): {value!r}") from None
 
 
 __all__ = [

@@ -13,7 +13,9 @@ import sys
 from typing import NoReturn
 
 __all__ = [
+    "SANDBOX_EXTRA",
     "OneLineParser",
+    "any_terminal",
     "finite_number",
     "non_negative_int",
     "non_negative_seconds",
@@ -22,6 +24,7 @@ __all__ = [
     "positive_seconds",
     "probability",
     "say",
+    "say_warning",
     "utf8_text",
     "whole_number",
 ]
@@ -120,6 +123,29 @@ def non_negative_seconds(text: str) -> float:
     return value
 
 
+SANDBOX_EXTRA = "install the sandbox extra: pip install 'printos-sdk[sandbox]'"
+"""What ``printos sandbox`` and ``printos demo`` say when Starlette or uvicorn is missing."""
+
+
+def any_terminal() -> None:
+    """Make stdout and stderr print any text, whatever encoding the terminal has.
+
+    On a terminal (or pipe) that is not UTF-8 (``PYTHONIOENCODING=ascii``, a Windows code page),
+    printing a device's non-ASCII model name would raise after the server has done the work, and
+    a script would believe the command failed and repeat it. A character the encoding lacks is
+    printed as its ``\\uXXXX`` escape instead; the exit status stays what the operation earned.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:  # a TextIOWrapper; a replaced stream (tests) is left alone
+            reconfigure(errors="backslashreplace")
+
+
 def say(prog: str, message: str) -> None:
     """One line on stderr, as every failure of these commands is reported."""
     print(f"{prog}: error: {message}", file=sys.stderr)
+
+
+def say_warning(prog: str, message: str) -> None:
+    """One warning line on stderr: the command succeeded, but something deserves notice."""
+    print(f"{prog}: warning: {message}", file=sys.stderr)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -26,7 +26,8 @@ _NOT_PARSED: object = object()
 
 class RawResponse(Generic[T]):
     """The response of one call: ``status_code``, ``headers``, ``request_id``, ``http_response``,
-    and ``parse()``, which returns what the plain method returns."""
+    the body as ``content`` / ``text`` / ``json()``, and ``parse()``, which returns what the plain
+    method returns."""
 
     __slots__ = ("_parsed", "_parser", "http_response", "operation")
 
@@ -54,6 +55,31 @@ class RawResponse(Generic[T]):
         """The server's id for this request (``x-request-id``), to quote to support."""
         request_id: str | None = self.http_response.headers.get("x-request-id")
         return request_id
+
+    @property
+    def content(self) -> bytes:
+        """The body as received (decompressed), whatever the spec says it should be."""
+        return self.http_response.content
+
+    @property
+    def text(self) -> str:
+        """The body decoded as text (the charset the response declares, else UTF-8)."""
+        return self.http_response.text
+
+    def json(self) -> Any:
+        """The body as plain JSON (dicts and lists), without the model.
+
+        Raises :class:`ResponseValidationError` when the body is not JSON, as ``parse()`` does.
+        """
+        try:
+            return json.loads(self.http_response.content)
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            raise ResponseValidationError(
+                response=self.http_response,
+                field="",
+                reason=f"body is not valid JSON: {type(exc).__name__}: {exc}",
+                operation=self.operation,
+            ) from exc
 
     def parse(self) -> T:
         """The body as the documented model (None for an operation without a response body).

@@ -12,6 +12,7 @@ exception chain carries the original text.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +31,15 @@ from .errors import (
 )
 from .retries import RetryPolicy
 
-__all__ = ["UNENCODABLE", "Classified", "built", "classify", "closed_error", "encoding_error"]
+__all__ = [
+    "UNENCODABLE",
+    "Classified",
+    "built",
+    "classify",
+    "closed_error",
+    "encoding_error",
+    "unencodable_field",
+]
 
 Classified = tuple[PrintOSError, bool, BaseException | None]
 """(error to raise, retryable, cause to chain: None means "from None")."""
@@ -119,43 +128,64 @@ UNENCODABLE = (
 """What building a request raises when the caller's input cannot be encoded; see encoding_error."""
 
 
-def encoding_error(method: str, path: str, exc: BaseException) -> InvalidArgumentError:
+def encoding_error(
+    method: str, path: str, exc: BaseException, body: object = None
+) -> InvalidArgumentError:
     """The InvalidArgumentError for a request that cannot be encoded (body or headers).
 
-    ``json.dumps`` refuses a lone surrogate when encoding to UTF-8 and an int of more digits
-    than ``sys.get_int_max_str_digits()``; httpx refuses a non-ASCII header value and an
-    over-long URL. Each is a property of the caller's input, so each is bad input. Use it as
-    ``except UNENCODABLE as exc: raise encoding_error(...) from exc`` around building a request
-    (a plain ``except``: this is on every request's path, where a context manager costs more),
-    with nothing inside the ``try`` that raises a PrintOSError of its own.
+    ``json.dumps`` refuses a lone surrogate when encoding to UTF-8, an int of more digits than
+    ``sys.get_int_max_str_digits()`` and a float that is not finite (``float(10**400)`` cannot
+    even be made); httpx refuses a non-ASCII header value and an over-long URL. Each is a property
+    of the caller's input, so each is bad input, and when it is in the JSON ``body`` the message
+    names the field (``metrics.inkLevel``). Use it as ``except UNENCODABLE as exc: raise
+    encoding_error(...) from exc`` around building a request (a plain ``except``: this is on every
+    request's path, where a context manager costs more), with nothing inside the ``try`` that
+    raises a PrintOSError of its own.
     """
+    where = f"{method} {server_text(path, 200)}"
+    if isinstance(exc, httpx.InvalidURL):
+        return InvalidArgumentError(f"{where}: invalid URL: {server_text(exc)}")
+    field = unencodable_field(body)
+    if field is not None:
+        return InvalidArgumentError(
+            f"{where}: field {server_text(field, 200)} of the request body cannot be encoded "
+            f"as JSON: {_reason(exc)}"
+        )
     if isinstance(exc, UnicodeEncodeError):
         return InvalidArgumentError(
-            f"{method} {server_text(path, 200)}: the request cannot be encoded: {exc.encoding} "
-            f"{exc.reason} (the value is not shown)"
-        )
-    if isinstance(exc, httpx.InvalidURL):
-        return InvalidArgumentError(
-            f"{method} {server_text(path, 200)}: invalid URL: {server_text(exc)}"
+            f"{where}: the request cannot be encoded: {exc.encoding} {exc.reason} "
+            "(the value is not shown)"
         )
     return InvalidArgumentError(
-        f"{method} {server_text(path, 200)}: the request body cannot be encoded as JSON: "
-        f"{type(exc).__name__}: {server_text(exc, 200)}"
+        f"{where}: the request body cannot be encoded as JSON: {_reason(exc)}"
     )
-    if isinstance(exc, UnicodeEncodeError):
-        return InvalidArgumentError(
-            f"{method} {server_text(path, 200)}: the request cannot be encoded: {exc.encoding} "
-            f"{exc.reason} (the value is not shown)"
-        )
-    if isinstance(exc, httpx.InvalidURL):
-        return InvalidArgumentError(
-            f"{method} {server_text(path, 200)}: invalid URL: {server_text(exc)}"
-        )
-    if isinstance(exc, UNENCODABLE):
-        return InvalidArgumentError(
-            f"{method} {server_text(path, 200)}: the request body cannot be encoded as JSON: "
-            f"{type(exc).__name__}: {server_text(exc, 200)}"
-        )
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeEncodeError):  # its text would quote the whole value
+        return f"{exc.encoding} {exc.reason} (the value is not shown)"
+    return f"{type(exc).__name__}: {server_text(exc, 200)}"
+
+
+def unencodable_field(body: object) -> str | None:
+    """The JSON path (``metrics.inkLevel``, ``items[2]``) of the first value in ``body`` that
+    strict JSON cannot carry, or None when there is none (or the body is nested too deep to
+    walk). Only called on failure, so it may take its time."""
+    stack: list[tuple[str, object, int]] = [("", body, 0)]
+    while stack:
+        path, value, depth = stack.pop()
+        if depth > _MAX_WALK_DEPTH:
+            return None
+        if isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    return f"{path}.<{type(key).__name__} key>".lstrip(".")
+                stack.append((f"{path}.{key}".lstrip("."), item, depth + 1))
+        elif isinstance(value, list | tuple):
+            for index in reversed(range(len(value))):
+                stack.append((f"{path}[{index}]", value[index], depth + 1))
+        elif not _encodable(value):
+            return path or "(the body)"
     return None
 
 
@@ -171,3 +201,26 @@ def built(operation: gen.Operation[Any], build: Callable[[], dict[str, Any]]) ->
         raise InvalidArgumentError(f"{operation.name}: {exc}") from exc
     except UNENCODABLE as exc:  # a model's to_dict() on values it cannot hold
         raise encoding_error(operation.method, operation.path, exc) from exc
+
+
+_MAX_WALK_DEPTH = 1000
+
+
+def _encodable(value: object) -> bool:
+    if value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, int):
+        try:
+            str(value)
+        except ValueError:  # more digits than sys.get_int_max_str_digits()
+            return False
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return False

@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import httpx
+
+__all__ = ["is_loopback", "origin", "raw_path"]
+
+
+def is_loopback(host: str) -> bool:
+    """Loopback only: ``localhost`` (and ``*.localhost``, RFC 6761) or a loopback address."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def origin(url: httpx.URL) -> str:
+    """``scheme://host[:port]`` of ``url``, for messages (no path, query or credentials)."""
+    port = f":{url.port}" if url.port is not None else ""
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    return f"{url.scheme}://{host}{port}"
 
 
 def raw_path(request: httpx.Request) -> str:

@@ -6,11 +6,26 @@ the argument, what it must be and what it got.
 
 from __future__ import annotations
 
+from ._text import server_text
 from .errors import InvalidArgumentError
+
+_SHOWN_DIGITS = 30
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message, bounded: an int of thousands of digits (which ``repr``
+    refuses beyond ``sys.get_int_max_str_digits()``) is described by its size instead."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        # 0.30103 = log10(2): the digit count, to within one, without converting to text.
+        digits = int(abs(value).bit_length() * 0.30103) + 1
+        if digits > _SHOWN_DIGITS:
+            sign = "a negative" if value < 0 else "an"
+            return f"{sign} int of about {digits} digits"
+    return server_text(repr(value), 100)
 
 
 def _got(value: object) -> str:
-    return f"got {type(value).__name__} {value!r}"
+    return f"got {type(value).__name__} {shown(value)}"
 
 
 def text(name: str, value: object) -> str:
@@ -30,13 +45,23 @@ def text(name: str, value: object) -> str:
     return value
 
 
+INT64_MAX = 2**63 - 1
+"""The largest count accepted: what a 64-bit integer holds, as JSON readers in most languages
+(and the int64 of OpenAPI) do. A bigger int could not be sent, or read back, as a number."""
+
+
 def count(name: str, value: object, *, minimum: int = 0, maximum: int | None = None) -> int:
-    """An int (not a bool) within ``[minimum, maximum]``."""
+    """An int (not a bool) within ``[minimum, maximum]``; without a maximum, at most INT64_MAX,
+    so that a value accepted now (by ``StatusReporter.report``, say) can always be sent later."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidArgumentError(f"{name} must be an int, {_got(value)}")
     if value < minimum or (maximum is not None and value > maximum):
         bound = f">= {minimum}" if maximum is None else f"between {minimum} and {maximum}"
-        raise InvalidArgumentError(f"{name} must be {bound}, got {value}")
+        raise InvalidArgumentError(f"{name} must be {bound}, got {shown(value)}")
+    if value > INT64_MAX:
+        raise InvalidArgumentError(
+            f"{name} must be at most {INT64_MAX} (a 64-bit integer), got {shown(value)}"
+        )
     return value
 
 

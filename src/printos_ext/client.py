@@ -13,6 +13,7 @@ import logging
 import operator
 import os
 import random
+import re
 import ssl
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
@@ -26,10 +27,13 @@ import httpx
 from . import _generated as gen
 from . import _validate as check
 from ._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitExceeded, parse_codings
-from ._limits import slots
+from ._environment import SETUP_ERRORS, setup_error
+from ._loops import Pool as _Pool
+from ._loops import current_loop, loop_error
 from ._response import RawResponse
+from ._text import server_text
 from ._transport_errors import UNENCODABLE, built, classify, closed_error, encoding_error
-from ._urls import raw_path
+from ._urls import is_loopback, origin, raw_path
 from .auth import BASE_PATH_EXTENSION, ENV_KEY, ENV_SECRET, PrintOSHmacAuth, base_path_of
 from .bulk import DEFAULT_CONCURRENCY, BulkResult, run_many
 from .errors import (
@@ -72,9 +76,13 @@ class PrintOSClient(gen.APIResources):
     variables.
 
     * ``auth``: any ``httpx.Auth``; ``None`` (the default) means HMAC from the environment when
-      ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` are set, otherwise no authentication (one of the two
-      without the other is an :class:`InvalidArgumentError`). HMAC signs paths relative to
-      ``base_url``, so a service base URL such as ``https://printos.api.hp.com/printbeat`` works.
+      ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` are set (one of the two without the other is an
+      :class:`InvalidArgumentError`). HMAC signs paths relative to ``base_url``, so a service
+      base URL such as ``https://printos.api.hp.com/printbeat`` works.
+    * ``allow_unauthenticated``: without credentials (no ``auth``, no environment variables) the
+      client sends unsigned requests only to a loopback host (a local sandbox); for any other
+      ``base_url``, HP's by default, the constructor raises InvalidArgumentError unless this is
+      True (a proxy that signs requests itself, a test server elsewhere).
     * ``timeout``: seconds, the overall limit for one attempt (connect, send, wait, read), or an
       ``httpx.Timeout`` for per-phase limits only.
     * ``max_retries`` / ``retry``: see :class:`RetryPolicy`; per call, ``max_retries=`` overrides.
@@ -102,6 +110,7 @@ class PrintOSClient(gen.APIResources):
         environ: Mapping[str, str] | None = None,
         sleep: Sleep | None = None,
         rng: random.Random | None = None,
+        allow_unauthenticated: bool = False,
     ) -> None:
         env = os.environ if environ is None else environ
         self.base_url = _base_url(base_url if base_url is not None else env.get(ENV_BASE_URL))
@@ -121,6 +130,18 @@ class PrintOSClient(gen.APIResources):
         if max_response_bytes <= 0:
             raise InvalidArgumentError("max_response_bytes must be > 0")
         self.max_response_bytes = max_response_bytes
+        if not isinstance(allow_unauthenticated, bool):
+            raise InvalidArgumentError(
+                f"allow_unauthenticated must be a bool, got {type(allow_unauthenticated).__name__}"
+            )
+        if self.auth is None and not allow_unauthenticated and not is_loopback(self.base_url.host):
+            # Unsigned requests to HP's API (the default base URL) can only be refused, after
+            # leaving the machine; most likely the credentials were forgotten.
+            raise InvalidArgumentError(
+                f"no credentials for {origin(self.base_url)}: pass auth= (PrintOSHmacAuth(key, "
+                "secret)) or set PRINTOS_KEY and PRINTOS_SECRET; without credentials requests go "
+                "only to a loopback host, unless you pass allow_unauthenticated=True"
+            )
         defaults = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
@@ -140,32 +161,45 @@ class PrintOSClient(gen.APIResources):
                 raise InvalidArgumentError(
                     f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
                 )
-            self._http = http_client
+            self._pool = _Pool(http_client)
             self._owns_http = False
             self._headers = defaults
         else:
-            try:
-                self._http = httpx.AsyncClient(
+            hooks = {k: list(v) for k, v in event_hooks.items()} if event_hooks else None
+            phases = self._timeouts[0]
+
+            def build() -> httpx.AsyncClient:
+                return httpx.AsyncClient(
                     headers=defaults,
                     transport=transport,
-                    event_hooks={k: list(v) for k, v in event_hooks.items()}
-                    if event_hooks
-                    else None,
+                    event_hooks=hooks,
                     verify=verify,
-                    timeout=self._timeouts[0],
+                    timeout=phases,
                 )
+
+            try:
+                self._pool = _Pool(build())
             except UnicodeEncodeError as exc:  # the value may be a credential: never shown
                 raise InvalidArgumentError(
                     f"headers: a header value cannot be sent: {exc.encoding} {exc.reason} "
                     "(the value is not shown)"
                 ) from None
+            except SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
+                raise setup_error(exc) from exc
+            # A pool of our own making can be made again for another event loop (see _Pool);
+            # a transport passed in is the caller's, with whatever state it keeps.
+            if transport is None:
+                self._pool.rebuild = build
             self._owns_http = True
         self._sleep: Sleep = sleep or anyio.sleep
         self._rng = rng or random.Random()
         self._base = str(self.base_url).rstrip("/")
         self._base_path = base_path_of(self.base_url)  # what signed paths are relative to
         self._urls: dict[str, httpx.URL] = {}
-        self._slots = slots(self._http)  # see _limits: requests in flight <= pool connections
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        return self._pool.http
 
     def with_options(
         self,
@@ -209,7 +243,16 @@ class PrintOSClient(gen.APIResources):
     async def aclose(self) -> None:
         """Close the connection pool, unless it belongs to an ``http_client`` you passed in."""
         if self._owns_http:
-            await self._http.aclose()
+            pool = self._pool
+            loop = current_loop()
+            if pool.loop is not None and loop is not pool.loop:
+                pool.bind(loop)  # the old loop's connections cannot be closed from this one
+            try:
+                await pool.http.aclose()
+            except RuntimeError as exc:
+                if not pool.moved:
+                    raise
+                raise loop_error(exc) from exc
 
     @property
     def http_client(self) -> httpx.AsyncClient:
@@ -351,7 +394,7 @@ class PrintOSClient(gen.APIResources):
                 timeout=phases,
             )
         except UNENCODABLE as exc:  # a body or header that cannot be sent
-            raise encoding_error(method, kwargs["url"], exc) from exc
+            raise encoding_error(method, kwargs["url"], exc, kwargs.get("json")) from exc
         response = await self._send(request, policy=self._policy(max_retries), deadline=deadline)
         return RawResponse(response, operation.parse, operation.name)
 
@@ -366,8 +409,12 @@ class PrintOSClient(gen.APIResources):
         method = request.method
         # Only worth computing when someone reads the debug log (it is on the hot path).
         path = raw_path(request) if logger.isEnabledFor(logging.DEBUG) else ""
-        if self._http.is_closed:
+        pool = self._pool
+        if pool.http.is_closed:
             raise closed_error()
+        loop = current_loop()
+        if loop is not pool.loop:
+            pool.bind(loop)
         attempt = 0
         while True:
             attempt += 1
@@ -377,6 +424,8 @@ class PrintOSClient(gen.APIResources):
             except Exception as exc:  # typed in one place: _transport_errors.classify
                 typed = classify(exc, request, policy, client_closed=self._http.is_closed)
                 if typed is None:
+                    if pool.moved and isinstance(exc, RuntimeError):
+                        raise loop_error(exc) from exc
                     raise
                 error, retryable, cause = typed
             else:
@@ -420,7 +469,7 @@ class PrintOSClient(gen.APIResources):
         ``asyncio.timeout`` does that job at a fraction of the per-request cost of anyio's
         cancel scope, which other loops (trio) get.
         """
-        async with self._slots:
+        async with self._pool.slots:
             if deadline is None:
                 return await self._exchange(request)
             aio = _running_asyncio()
@@ -581,4 +630,21 @@ def _check_headers(name: str, headers: Mapping[str, str]) -> Mapping[str, str]:
                 if isinstance(key, str)
                 else f"{name} must map str to str; it has a key of type {type(key).__name__}"
             )
+        if not _HEADER_NAME.fullmatch(key):
+            raise InvalidArgumentError(
+                f"{name}: {server_text(key, 100)!r} is not a valid HTTP header name "
+                "(letters, digits and !#$%&'*+-.^_`|~ only)"
+            )
+        if _HEADER_BREAK.search(value):
+            # A CR or LF would start another header (or the body): refused before anything is
+            # sent, whatever transport is used. The value may be a credential: never shown.
+            raise InvalidArgumentError(
+                f"{name}: the value of {key!r} contains a CR, LF or NUL character, which HTTP "
+                "header values cannot carry (the value is not shown)"
+            )
     return headers
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""RFC 9110 ``token``: what a field name may be."""
+_HEADER_BREAK = re.compile(r"[\r\n\x00]")

@@ -5,6 +5,8 @@ The hierarchy follows what a caller wants to branch on::
     PrintOSError
     ├── InvalidArgumentError (also a ValueError)   bad input, caught before any request is sent
     ├── ClientClosedError                          the client was used after aclose()
+    ├── EventLoopError                             used from two event loops at once, or a pool
+    │                                              passed in that cannot follow a new loop
     ├── PaginationError                            a next link the SDK will not follow, or too
     │                                              many pages
     ├── UnexpectedError                            an exception outside this model (a bug, in
@@ -49,6 +51,7 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConflictError",
+    "EventLoopError",
     "InternalServerError",
     "InvalidArgumentError",
     "NotAuthorizedError",
@@ -78,6 +81,15 @@ class InvalidArgumentError(PrintOSError, ValueError):
 
 class ClientClosedError(PrintOSError):
     """The :class:`~printos_ext.PrintOSClient` (or the ``httpx.AsyncClient`` it uses) is closed."""
+
+
+class EventLoopError(PrintOSError):
+    """The client cannot serve this event loop: another loop is using it at the same time, or
+    an ``http_client``/``transport`` you passed in is bound to the loop that used it before.
+
+    A client whose pool the SDK made follows its caller from one loop to the next (two
+    ``asyncio.run`` calls, asyncio then trio); see :mod:`printos_ext._loops`.
+    """
 
 
 class PaginationError(PrintOSError):
@@ -212,8 +224,9 @@ def _error_fields(body: Any) -> dict[str, str | None]:
     """What an error body says, read from the shapes servers use.
 
     * HP PrintOS: ``{"smsError": {"statusCode", "message", "subCode", "developerInfo",
-      "moreInfoUrl", "serviceName"}}``;
-    * ``{"error": {"code", "message", "field"}}`` (the sandbox, and many APIs);
+      "moreInfoUrl", "serviceName"}}``, plus the sandbox's own ``field`` (the offending JSON
+      path or query parameter) and ``existingId`` (on a 409: the device that already exists);
+    * ``{"error": {"code", "message", "field", "existingId"}}`` (many APIs);
     * RFC 7807 / 9457 problem details: ``{"type", "title", "status", "detail", "instance"}``;
     * a flat ``{"message": ...}`` / ``{"detail": ...}`` / ``{"error": "..."}``;
     * a body that is not JSON: its text, whitespace collapsed.
@@ -228,15 +241,19 @@ def _error_fields(body: Any) -> dict[str, str | None]:
             fields["developer_info"] = _scalar(sms.get("developerInfo"))
             fields["more_info_url"] = _scalar(sms.get("moreInfoUrl"))
             fields["service_name"] = _scalar(sms.get("serviceName"))
+            fields["field"] = _scalar(sms.get("field"))
+            fields["existing_id"] = _scalar(sms.get("existingId"))
         elif isinstance(error, dict):
             fields["message"] = _scalar(error.get("message"))
             fields["error_code"] = _scalar(error.get("code"))
             fields["field"] = _scalar(error.get("field"))
+            fields["existing_id"] = _scalar(error.get("existingId"))
         elif isinstance(body.get("title"), str) or isinstance(body.get("detail"), str):
             title, detail = _scalar(body.get("title")), _scalar(body.get("detail"))
             both = title and detail and title != detail
             fields["message"] = f"{title}: {detail}" if both else (detail or title)
             fields["more_info_url"] = _scalar(body.get("type"))
+            fields["existing_id"] = _scalar(body.get("existingId"))
         else:
             fields["message"] = next(
                 (_scalar(body[k]) for k in ("message", "error") if _scalar(body.get(k))), None
@@ -344,7 +361,17 @@ class NotFoundError(APIStatusError):
 
 
 class ConflictError(APIStatusError):
-    """409: for example a serial number that is already provisioned."""
+    """409: for example a serial number that is already provisioned.
+
+    ``existing_id`` is the id of what already exists when the server names it (``existingId`` in
+    the error body, as the sandbox sends it for a duplicate serial number), else None. It makes
+    provisioning safe to repeat: a provision whose answer was lost can be sent again, and its
+    409 gives the id the first attempt created (see the README, "Provisioning safely").
+    """
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(response)
+        self.existing_id: str | None = _error_fields(self.body).get("existing_id")
 
 
 class UnprocessableEntityError(APIStatusError):

@@ -20,15 +20,16 @@ Rules, per device:
   made. Across devices at most ``concurrency`` updates are in flight. ``interval`` defaults to
   60 s because HP's device documentation asks devices not to send status more often than every
   1-2 minutes; the reporter exists so that reporting more often than that costs nothing.
-* Failures. The client's own retries apply to each update. When it gives up on a transient
-  failure (connection error, timeout, 408, 429, 5xx), the reporter keeps that state pending and
-  tries again after a backoff (``retry_delay`` doubling up to ``max_retry_delay``, or the
-  server's ``Retry-After`` if longer), merged with anything reported since: a newer value wins,
-  an older one still not delivered is kept. Other failures (404 unknown device, 422...) would
-  fail again the same way: the update is dropped, counted in ``stats.failed``, kept as
-  ``reporter.errors[device_id]``, logged, and passed to ``on_error(device_id, error)``. So is an
-  exception outside the SDK's typed model (a bug in an auth or transport you plugged in), as an
-  :class:`~printos_ext.errors.UnexpectedError` with that exception as its cause: one device's
+* Failures. The client's own retries apply to each update. When it gives up on a transient failure
+  (connection error, timeout, 408, 429, 5xx), the reporter keeps that state pending and tries
+  again after a backoff (``retry_delay`` doubling up to ``max_retry_delay``, or the server's
+  ``Retry-After`` if longer), merged with anything reported since: a newer value wins, an older
+  one still not delivered is kept. Other failures (404 unknown device, 422...) would fail again
+  the same way: the update is dropped, counted in ``stats.failed``, kept as
+  ``reporter.errors[device_id]`` (for the ``max_devices`` devices that failed last), logged, and
+  passed to ``on_error(device_id, error)`` (an exception from it is logged and raised on exit). So
+  is an exception outside the SDK's typed model (a bug in an auth or transport you plugged in), as
+  an :class:`~printos_ext.errors.UnexpectedError` with that exception as its cause: one device's
   failure never stops the reporter or the other devices' updates.
 * Bounded memory. At most ``max_devices`` devices can have an undelivered state; a report that
   would add one more raises :class:`ReporterFullError` instead of growing or dropping anything.
@@ -53,6 +54,7 @@ import itertools
 import logging
 import math
 import random
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -198,7 +200,9 @@ class StatusReporter:
     * ``retry_delay`` / ``max_retry_delay``: backoff between the reporter's own retries of a
       transiently failed update (exponential, with jitter).
     * ``on_error``: called as ``on_error(device_id, error)`` for each dropped update; it runs in
-      the reporter's task, so it must be quick, and an exception it raises stops the reporter.
+      the reporter's task, so it must be quick. An exception it raises is logged and does not
+      stop the reporter or your block: the first one is raised on exit as an
+      :class:`~printos_ext.errors.UnexpectedError` (its ``__cause__``).
     * ``max_retries`` / ``timeout``: per request, as for :meth:`Devices.update_status`.
     * ``clock`` / ``sleep`` / ``rng``: time and randomness, injectable for tests.
     """
@@ -260,7 +264,9 @@ class StatusReporter:
         self._undelivered = 0  # devices with a pending or in-flight state
         self._active = 0  # updates in flight
         self._sent = self._coalesced = self._failed = self._retried = 0
-        self._errors: dict[str, PrintOSError] = {}
+        self._errors: OrderedDict[str, PrintOSError] = OrderedDict()  # most recent last
+        self._callback_error: BaseException | None = None
+        self._callback_failures = 0
         self._last_errors: dict[str, PrintOSError] = {}
 
         self._phase = "new"  # -> "running" -> "closed"
@@ -293,7 +299,8 @@ class StatusReporter:
 
     @property
     def errors(self) -> dict[str, PrintOSError]:
-        """The error of the last dropped update of each device that had one (a copy)."""
+        """The error of the last dropped update of each device that had one (a copy); at most
+        ``max_devices`` devices, those that failed most recently, oldest first."""
         return dict(self._errors)
 
     @property
@@ -480,7 +487,7 @@ class StatusReporter:
             dropped = True
             self._failed += 1
             device.failures, device.retry_at = 0, _NEVER
-            self._errors[device_id] = error
+            self._keep_error(device_id, error)
             self._last_errors.pop(device_id, None)
             logger.warning("status update of %r dropped: %s", device_id, error)
         if device.pending is not None:
@@ -491,7 +498,36 @@ class StatusReporter:
         self._wake()  # a slot is free
         if dropped and self._on_error is not None:
             assert error is not None
+            self._call_on_error(device_id, error)
+
+    def _keep_error(self, device_id: str, error: PrintOSError) -> None:
+        """Remember the last dropped update's error of at most ``max_devices`` devices.
+
+        Like the queue, this is bounded: a fleet of failing devices keeps the errors of the
+        ``max_devices`` that failed most recently, not one (with its whole response) per device
+        ever seen. ``stats.failed`` still counts every drop.
+        """
+        errors = self._errors
+        errors.pop(device_id, None)
+        errors[device_id] = error
+        if len(errors) > self._max_devices:
+            errors.popitem(last=False)
+
+    def _call_on_error(self, device_id: str, error: PrintOSError) -> None:
+        """Call ``on_error``; an exception it raises must not end the caller's block.
+
+        It runs in the reporter's task group, where raising would cancel the ``async with`` body
+        and come out as an ExceptionGroup. So it is logged with its traceback, and the first one
+        is raised when the block exits, as an UnexpectedError whose cause it is.
+        """
+        assert self._on_error is not None
+        try:
             self._on_error(device_id, error)
+        except Exception as exc:
+            self._callback_failures += 1
+            if self._callback_error is None:
+                self._callback_error = exc
+            logger.exception("on_error(%r, ...) raised; the reporter goes on", device_id)
 
     def _transient(self, error: PrintOSError) -> bool:
         if isinstance(error, APIConnectionError):
@@ -554,6 +590,7 @@ class StatusReporter:
             # whether it absorbed our cancel of its children; the block's exception must go on.)
             await tg.__aexit__(None, None, None)
             suppressed = None
+        callback_error = self._callback_error_to_raise()
         if self._flush_timed_out and undelivered:
             assert self._flush_timeout is not None
             error = FlushTimeoutError(
@@ -561,11 +598,24 @@ class StatusReporter:
                 timeout=self._flush_timeout,
                 last_errors={d: e for d, e in self._last_errors.items() if d in undelivered},
             )
+            if callback_error is not None:
+                error.add_note(f"also: {callback_error}")
             if exc is None:
                 raise error
             logger.error("%s", error)
             exc.add_note(f"while exiting a StatusReporter: {error}")
+        elif callback_error is not None:
+            if exc is None:
+                raise callback_error
+            exc.add_note(f"while exiting a StatusReporter: {callback_error}")
         return suppressed
+
+    def _callback_error_to_raise(self) -> UnexpectedError | None:
+        if self._callback_error is None:
+            return None
+        times = self._callback_failures
+        what = "on_error callback" + (f" (raised {times} times; the first)" if times > 1 else "")
+        return UnexpectedError(what, self._callback_error)
 
     def _begin_flush(self) -> None:
         """Send every pending state now, without waiting out the interval."""

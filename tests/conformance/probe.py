@@ -290,6 +290,7 @@ def _client(mode: str, package: str, transport: httpx.MockTransport) -> tuple[An
             client = PrintOSClient(
                 base_url="https://corpus.test",
                 environ={},
+                allow_unauthenticated=True,
                 transport=transport,
                 sleep=no_sleep,
                 max_retries=0,

@@ -18,17 +18,19 @@ and exit non-zero; the code says what kind of failure it was (see EXIT_CODES).
 from __future__ import annotations
 
 import argparse
-import ipaddress
+import importlib
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 import anyio
-import httpx
 
 from .. import _cli_args as cli_args
+from .._text import server_text
+from .._urls import is_loopback, origin
 from ..client import PrintOSClient
 from ..errors import (
     APIConnectionError,
@@ -135,34 +137,49 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, sort_keys=True))
+    """``value`` as strict JSON (RFC 8259) on stdout, ASCII only, so any terminal can show it.
+
+    JSON has no NaN or Infinity, though a server may send them (Python's parser accepts them): such
+    a number is printed as ``null``, and a warning on stderr names where it was, so the output is
+    always valid JSON and nothing is changed silently.
+    """
+    replaced: list[str] = []
+    text = json.dumps(_finite(value, "$", replaced), indent=2, sort_keys=True, allow_nan=False)
+    print(text)
+    if replaced:
+        shown = ", ".join(server_text(path, 100) for path in replaced[:10])
+        more = f" and {len(replaced) - 10} more" if len(replaced) > 10 else ""
+        cli_args.say_warning(
+            "printos",
+            f"{len(replaced)} number(s) from the server are not finite (NaN or Infinity), which "
+            f"JSON cannot carry; printed as null: {shown}{more}",
+        )
 
 
-def _is_local(host: str) -> bool:
-    """Loopback only: ``localhost`` (and ``*.localhost``, RFC 6761) or a loopback address."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _origin(url: httpx.URL) -> str:
-    port = f":{url.port}" if url.port is not None else ""
-    host = f"[{url.host}]" if ":" in url.host else url.host
-    return f"{url.scheme}://{host}{port}"
+def _finite(value: Any, path: str, replaced: list[str]) -> Any:
+    """``value`` with every non-finite float replaced by None, its path added to ``replaced``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        replaced.append(path)
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v, f"{path}.{k}", replaced) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v, f"{path}[{i}]", replaced) for i, v in enumerate(value)]
+    return value
 
 
 def _client(args: argparse.Namespace) -> PrintOSClient:
     """The client the arguments and environment describe; refuses to send unsigned requests to
     a host that is not local (credentials are missing, and the API would refuse them anyway)."""
     client = PrintOSClient(
-        base_url=args.base_url, timeout=args.timeout, max_retries=args.max_retries
+        base_url=args.base_url,
+        timeout=args.timeout,
+        max_retries=args.max_retries,
+        allow_unauthenticated=True,  # refused just below, with the CLI's own advice
     )
-    if client.auth is None and not _is_local(client.base_url.host):
+    if client.auth is None and not is_loopback(client.base_url.host):
         raise InvalidArgumentError(
-            f"no credentials for {_origin(client.base_url)}: set PRINTOS_KEY and PRINTOS_SECRET "
+            f"no credentials for {origin(client.base_url)}: set PRINTOS_KEY and PRINTOS_SECRET "
             "(only a local server, such as 'printos sandbox', is called without them)"
         )
     return client
@@ -181,30 +198,41 @@ async def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int
     return 0
 
 
-def _describe(error: PrintOSError) -> str:
-    """The error's message; a connection failure also names where it tried to connect."""
+def _describe(
+    error: PrintOSError, command: operations.Command | None, arguments: Sequence[str]
+) -> str:
+    """The error's message; a connection failure also names where it tried to connect, and a
+    bad argument is named by the option (or positional) that set it, as typed."""
     if isinstance(error, APIConnectionError):
-        return f"{_origin(error.request.url)}: {error}"
+        return f"{origin(error.request.url)}: {error}"
+    if isinstance(error, InvalidArgumentError) and command is not None:
+        return operations.in_option_terms(command, str(error), arguments)
     return str(error)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    cli_args.any_terminal()
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["sandbox"]:  # its own parser, so `printos sandbox --help` is complete
-        from ..sandbox.cli import main as sandbox_main
-
-        return sandbox_main(arguments[1:], prog="printos sandbox")
+        sandbox_cli = _sandbox_module("printos sandbox", "cli")
+        if sandbox_cli is None:
+            return EXIT_CODES["usage or invalid argument"]
+        code: int = sandbox_cli.main(arguments[1:], prog="printos sandbox")
+        return code
     parser = build_parser()
     args = parser.parse_args(arguments)
     try:
         if args.command == "demo":
+            if _sandbox_module("printos demo", "server") is None:
+                return EXIT_CODES["usage or invalid argument"]
             from .demo import main as demo_main
 
             return demo_main()
-        code: int = anyio.run(_run, parser, args)
+        code = anyio.run(_run, parser, args)
         return code
     except PrintOSError as error:
-        cli_args.say("printos", _describe(error))
+        command = args.command if isinstance(args.command, operations.Command) else None
+        cli_args.say("printos", _describe(error, command, arguments))
         return exit_code(error)
     except KeyboardInterrupt:
         return 130
@@ -215,6 +243,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # what a shell reports for SIGPIPE
+
+
+def _sandbox_module(prog: str, name: str) -> Any:
+    """``printos_ext.sandbox.<name>``, or None after saying how to install what it needs."""
+    try:
+        return importlib.import_module(f"..sandbox.{name}", __package__)
+    except ImportError as exc:
+        if not _missing_extra(exc):
+            raise
+        cli_args.say(prog, cli_args.SANDBOX_EXTRA)
+        return None
+
+
+def _missing_extra(exc: ImportError) -> bool:
+    """Whether ``exc`` is about Starlette or uvicorn (or what they need) not being installed."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ImportError) and (cause.name or "").split(".")[0] in _EXTRA_MODULES:
+            return True
+        cause = cause.__cause__
+    return "printos-sdk[sandbox]" in str(exc)
+
+
+_EXTRA_MODULES = frozenset({"starlette", "uvicorn"})
 
 
 def _reader_gone(exc: BaseException) -> bool:

@@ -13,13 +13,31 @@ __all__ = ["device_rows", "render_table", "utc_text"]
 
 
 def utc_text(moment: Any) -> str:
-    """``2026-11-24 10:00:00Z``, converted to UTC first; a time without an offset is shown as
-    given, without the ``Z`` (its zone is unknown); ``-`` for none."""
+    """``2026-11-24 10:00:00Z``, converted to UTC first; ``-`` for none.
+
+    A time without an offset is shown as given, without the ``Z`` (its zone is unknown). A time
+    whose UTC equivalent falls outside the years 1-9999 that Python can represent (``9999-12-31
+    23:59:59-23:59`` is valid RFC 3339) is shown as given, with its offset, rather than failing.
+    """
     if not isinstance(moment, dt.datetime):
         return "-"
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return moment.strftime("%Y-%m-%d %H:%M:%S")
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+    offset = moment.utcoffset()
+    if offset is None:
+        return _date_time(moment)
+    try:
+        return _date_time(moment.astimezone(dt.UTC)) + "Z"
+    except OverflowError:
+        sign, minutes = ("-", -offset) if offset < dt.timedelta(0) else ("+", offset)
+        hours, rest = divmod(int(minutes.total_seconds()) // 60, 60)
+        return f"{_date_time(moment)}{sign}{hours:02d}:{rest:02d}"
+
+
+def _date_time(moment: dt.datetime) -> str:
+    # Not strftime: its %Y does not zero-pad years below 1000 on every platform.
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    )
 
 
 def _text(value: Any) -> str:

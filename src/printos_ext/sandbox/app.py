@@ -67,6 +67,8 @@ class Sandbox:
     ) -> None:
         if (key is None) != (secret is None):
             raise ValueError("pass both key and secret to require authentication, or neither")
+        if key is not None and secret is not None:
+            _check_credentials(key, secret)
         if max_skew < 0:
             raise ValueError(f"max_skew must be >= 0 seconds, got {max_skew}")
         if not body_timeout > 0:
@@ -99,6 +101,22 @@ class Sandbox:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)
+
+
+def _check_credentials(key: object, secret: object) -> None:
+    """Refuse credentials no client could ever authenticate with, rather than serve 400s.
+
+    The key travels in ``x-hp-hmac-authentication: <key>:<signature>``, so it must be visible
+    ASCII (a header value) without ``:``; the secret keys the HMAC, so it must be non-empty text.
+    """
+    if not isinstance(key, str) or not isinstance(secret, str):
+        raise ValueError("key and secret must be str")
+    if not key or not all("!" <= char <= "~" for char in key):
+        raise ValueError("key must be non-empty printable ASCII without spaces (a header value)")
+    if ":" in key:
+        raise ValueError("key must not contain ':' (it separates key and signature)")
+    if not secret:
+        raise ValueError("secret must not be empty")
 
 
 def create_app(

@@ -10,13 +10,16 @@ injected fault, has the body::
         "developerInfo": "<detail> | null",   # more detail when there is some
         "moreInfoUrl": null,
         "serviceName": "printos-device-api-sandbox",
-        "field": "<path> | null"              # sandbox extra: the offending field, if one is
+        "field": "<path> | null",             # sandbox extra: the offending field, if one is
+        "existingId": "<device id>"           # sandbox extra, on a 409 only: what already exists
     }}
 
 The first six keys are HP's. ``field`` is the sandbox's own addition: the offending JSON path
 (``metrics.inkLevel``) or query parameter (``limit``), ``null`` when the error is not about one
-field. As on PrintOS, a rejected signature is a 400 whose message is ``Not Authorized``; the
-reason is in ``subCode`` and ``developerInfo``.
+field. ``existingId`` is another: a 409 for a serial number already provisioned names that device,
+so a client whose provision answer was lost can repeat it and learn the id (the SDK reads it as
+``ConflictError.existing_id``). As on PrintOS, a rejected signature is a 400 whose message is ``Not
+Authorized``; the reason is in ``subCode`` and ``developerInfo``.
 """
 
 from __future__ import annotations
@@ -53,8 +56,10 @@ class ApiError(Exception):
         field: str | None = None,
         developer_info: str | None = None,
         headers: Mapping[str, str] | None = None,
+        existing_id: str | None = None,
     ) -> None:
         super().__init__(message)
+        self.existing_id = existing_id
         self.status = status
         self.code = code
         self.message = message
@@ -70,6 +75,7 @@ class ApiError(Exception):
             field=self.field,
             developer_info=self.developer_info,
             headers=self.headers,
+            existing_id=self.existing_id,
         )
 
 
@@ -90,9 +96,9 @@ class DuplicateSerialNumber(ApiError):
             "duplicate_serial_number",
             f"serial number {serial_number!r} is already provisioned as device {existing_id!r}",
             field="serialNumber",
+            existing_id=existing_id,
         )
         self.serial_number = serial_number
-        self.existing_id = existing_id
 
 
 def error_body(
@@ -102,19 +108,21 @@ def error_body(
     *,
     field: str | None = None,
     developer_info: str | None = None,
+    existing_id: str | None = None,
 ) -> dict[str, object]:
     """The JSON document of an error; kept separate so tests and docs can build the same shape."""
-    return {
-        "smsError": {
-            "statusCode": status,
-            "message": message,
-            "subCode": code,
-            "developerInfo": developer_info,
-            "moreInfoUrl": None,
-            "serviceName": SERVICE_NAME,
-            "field": field,
-        }
+    body: dict[str, object] = {
+        "statusCode": status,
+        "message": message,
+        "subCode": code,
+        "developerInfo": developer_info,
+        "moreInfoUrl": None,
+        "serviceName": SERVICE_NAME,
+        "field": field,
     }
+    if existing_id is not None:
+        body["existingId"] = existing_id
+    return {"smsError": body}
 
 
 def error_response(
@@ -125,6 +133,9 @@ def error_response(
     field: str | None = None,
     developer_info: str | None = None,
     headers: Mapping[str, str] | None = None,
+    existing_id: str | None = None,
 ) -> JSONResponse:
-    body = error_body(status, code, message, field=field, developer_info=developer_info)
+    body = error_body(
+        status, code, message, field=field, developer_info=developer_info, existing_id=existing_id
+    )
     return JSONResponse(body, status_code=status, headers=dict(headers or {}))

@@ -15,9 +15,11 @@ from typing import TypeVar
 
 from .errors import ApiError
 
-__all__ = ["MAX_LIMIT", "Page", "parse_page"]
+__all__ = ["MAX_DIGITS", "MAX_LIMIT", "Page", "parse_page"]
 
 MAX_LIMIT = 1000
+MAX_DIGITS = 18
+"""The most digits ``limit`` or ``offset`` may have (an offset up to 10**18 - 1)."""
 _DIGITS = re.compile(r"[0-9]+")
 
 T = TypeVar("T")
@@ -58,7 +60,12 @@ def _integer(name: str, values: list[str], minimum: int, maximum: int | None) ->
     text = values[0]
     # Digits only: int() would also take "+5", " 5" and "5_0", which a strict server refuses.
     if not _DIGITS.fullmatch(text):
-        raise _bad(name, f"must be a non-negative integer, got {text!r}")
+        raise _bad(name, f"must be a non-negative integer, got {text[:40]!r}")
+    if len(text) > MAX_DIGITS:
+        # Checked before int(): a number of thousands of digits is refused by Python (and would
+        # be slow to convert); no list is that long, so say so without converting it.
+        bounds = f"at most {maximum}" if maximum is not None else f"at most {MAX_DIGITS} digits"
+        raise _bad(name, f"must be {bounds}, got a number of {len(text)} digits")
     value = int(text)
     if value < minimum or (maximum is not None and value > maximum):
         bounds = f">= {minimum}" if maximum is None else f"between {minimum} and {maximum}"

@@ -8,6 +8,7 @@ The listening socket is bound before the thread starts, so the port is known at 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import socket
@@ -15,7 +16,9 @@ import threading
 from collections.abc import Iterator
 from types import TracebackType
 
+import h11
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ..auth import Clock
 from .app import DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_SKEW, Sandbox
@@ -23,7 +26,7 @@ from .fault_injection import ConnectionDropped
 from .faults import Faults
 from .state import SandboxState, utc_now
 
-__all__ = ["SandboxServer", "serve_sandbox"]
+__all__ = ["DEFAULT_HEAD_TIMEOUT", "SandboxServer", "serve_sandbox"]
 
 STARTUP_TIMEOUT = 10.0
 GRACEFUL_SHUTDOWN_SECONDS = 2
@@ -53,6 +56,57 @@ class _NotifyingServer(uvicorn.Server):
         self._ready.set()
 
 
+DEFAULT_HEAD_TIMEOUT = 10.0
+"""Seconds a client has to send a request's head (request line and headers) in full."""
+
+
+class _HeadTimeoutProtocol(H11Protocol):
+    """uvicorn's h11 protocol, with a limit on how long a request head may take to arrive.
+
+    uvicorn times out an idle keep-alive connection, but the first byte of a request cancels that
+    timer, and nothing limits the rest of the head: a client that sends half a head and stops
+    holds the connection forever (slowloris). Here a timer starts when a request begins (the
+    connection opens, or a byte arrives while no request is in progress) and closes the
+    connection unless the whole head has arrived by then. The body has its own limit
+    (``body_timeout``, enforced by the routes).
+    """
+
+    head_timeout = DEFAULT_HEAD_TIMEOUT
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._start_head_timer()
+
+    def data_received(self, data: bytes) -> None:
+        if self._head_timer is None and self.conn.their_state is h11.IDLE:
+            self._start_head_timer()
+        super().data_received(data)
+        if self.conn.their_state is not h11.IDLE:
+            self._stop_head_timer()  # the head is in (or the connection is done)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_timer()
+        super().connection_lost(exc)
+
+    def _start_head_timer(self) -> None:
+        self._head_timer = self.loop.call_later(self.head_timeout, self._head_timed_out)
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+
+def _protocol(head_timeout: float) -> type[_HeadTimeoutProtocol]:
+    return type("HeadTimeoutProtocol", (_HeadTimeoutProtocol,), {"head_timeout": head_timeout})
+
+
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
     sock = socket.create_server((host, port), family=family)
@@ -72,7 +126,11 @@ class SandboxServer:
         host: str = "127.0.0.1",
         port: int = 0,
         log_level: str = "warning",
+        head_timeout: float = DEFAULT_HEAD_TIMEOUT,
     ) -> None:
+        if not head_timeout > 0:
+            raise ValueError(f"head_timeout must be > 0 seconds, got {head_timeout}")
+        self.head_timeout = head_timeout
         self.sandbox = Sandbox() if sandbox is None else sandbox
         self.host = host
         self._requested_port = port
@@ -117,6 +175,7 @@ class SandboxServer:
             log_level=self._log_level,
             access_log=False,
             lifespan="off",
+            http=_protocol(self.head_timeout),
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )
         ready = threading.Event()
@@ -185,8 +244,12 @@ def serve_sandbox(
     faults: Faults | None = None,
     state: SandboxState | None = None,
     body_timeout: float = DEFAULT_BODY_TIMEOUT,
+    head_timeout: float = DEFAULT_HEAD_TIMEOUT,
 ) -> Iterator[SandboxServer]:
-    """Serve a new ``Sandbox`` (same keywords) on loopback for the duration of the block."""
+    """Serve a new ``Sandbox`` (same keywords) on loopback for the duration of the block.
+
+    ``head_timeout``: seconds a request's head may take to arrive (the connection is closed
+    after that), so a client that stalls mid-head cannot hold a connection forever."""
     sandbox = Sandbox(
         key=key,
         secret=secret,
@@ -196,5 +259,5 @@ def serve_sandbox(
         state=state,
         body_timeout=body_timeout,
     )
-    with SandboxServer(sandbox, host=host, port=port) as server:
+    with SandboxServer(sandbox, host=host, port=port, head_timeout=head_timeout) as server:
         yield server

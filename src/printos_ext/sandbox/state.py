@@ -19,11 +19,31 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..auth import Clock, format_timestamp
-from .errors import DeviceNotFound, DuplicateSerialNumber
+from .errors import ApiError, DeviceNotFound, DuplicateSerialNumber
+from .validation import MAX_METRIC_KEYS, MAX_METRICS_BYTES, metrics_size
 
 __all__ = ["DEFAULT_MAX_REQUESTS", "Device", "RequestRecord", "SandboxState", "utc_now"]
 
 DEFAULT_MAX_REQUESTS = 10_000
+
+
+def _check_merged_metrics(metrics: Mapping[str, Any]) -> None:
+    """422 when merging would make a device's metrics exceed the bounds of one update's: a
+    device's record must not grow with every update that adds a new key."""
+    if len(metrics) > MAX_METRIC_KEYS:
+        raise ApiError(
+            422,
+            "too_many_metrics",
+            f"the device would have {len(metrics)} metric keys; at most {MAX_METRIC_KEYS}",
+            field="metrics",
+        )
+    if metrics_size(metrics) > MAX_METRICS_BYTES:
+        raise ApiError(
+            422,
+            "metrics_too_large",
+            f"the device's metrics would take more than {MAX_METRICS_BYTES} bytes as JSON",
+            field="metrics",
+        )
 
 
 def utc_now() -> dt.datetime:
@@ -154,10 +174,12 @@ class SandboxState:
                 current = self._devices[device_id]
             except KeyError:
                 raise DeviceNotFound(device_id) from None
+            merged = {**current.metrics, **(metrics or {})}
+            _check_merged_metrics(merged)
             updated = dataclasses.replace(
                 current,
                 status=current.status if status is None else status,
-                metrics={**current.metrics, **(metrics or {})},
+                metrics=merged,
                 status_updated_at=self.clock(),
             )
             self._devices[device_id] = updated

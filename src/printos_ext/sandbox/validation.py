@@ -10,14 +10,18 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 from .errors import ApiError
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_METRICS_BYTES",
+    "MAX_METRIC_KEYS",
     "ProvisionRequest",
     "StatusUpdate",
+    "metrics_size",
     "parse_json_object",
     "validate_provision",
     "validate_status_update",
@@ -32,6 +36,16 @@ pattern (tests/test_conformance.py checks): whitespace spelled out, because ``\\
 different characters in Python (``str.isspace``) and in JSON Schema's ECMA-262 regexes, so this
 is both sets."""
 _NON_BLANK = re.compile(NON_BLANK)
+MAX_DEPTH = 16
+"""How deeply a request body may nest objects and arrays. Metrics are stored and served back in
+every list: a body nested hundreds deep would be accepted here and then break the JSON parser
+of every client that lists devices, depending on its stack."""
+MAX_METRIC_KEYS = 100
+"""The most metric keys one device keeps: metrics merge key by key, so without a bound one
+device's record grows with every update that adds a key."""
+MAX_METRIC_KEY_LENGTH = 100
+MAX_METRICS_BYTES = 16 * 1024
+"""The most a device's merged metrics may take as JSON, so a list stays small."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,7 +88,40 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
         raise ApiError(
             400, "invalid_body", f"request body must be a JSON object, got {json_type(value)}"
         )
+    if _depth(value) > MAX_DEPTH:
+        raise ApiError(
+            400,
+            "body_too_deep",
+            f"request body nests objects and arrays more than {MAX_DEPTH} levels deep",
+        )
     return value
+
+
+def _depth(value: object) -> int:
+    """How deeply ``value`` nests objects and arrays (a scalar is 0); iterative, so a body nested
+    as deep as the JSON parser allows cannot exhaust the stack here."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_DEPTH:
+                return deepest
+        stack.extend((child, depth) for child in children)
+    return deepest
+
+
+def metrics_size(metrics: Mapping[str, Any]) -> int:
+    """Bytes ``metrics`` take as compact JSON, as the sandbox serves them."""
+    return len(json.dumps(metrics, separators=(",", ":")).encode("utf-8"))
 
 
 def json_type(value: object) -> str:
@@ -141,6 +188,15 @@ def _metrics(value: object) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _invalid_type("metrics", "an object", value)
     metrics = dict(value)
+    if len(metrics) > MAX_METRIC_KEYS:
+        raise _invalid_value("metrics", f"must have at most {MAX_METRIC_KEYS} keys")
+    for key in metrics:
+        if not _NON_BLANK.search(key) or len(key) > MAX_METRIC_KEY_LENGTH:
+            raise _invalid_value(
+                "metrics", f"keys must be 1 to {MAX_METRIC_KEY_LENGTH} characters, not blank"
+            )
+    if metrics_size(metrics) > MAX_METRICS_BYTES:
+        raise _invalid_value("metrics", f"must take at most {MAX_METRICS_BYTES} bytes as JSON")
     if "pagesTotal" in metrics:
         metrics["pagesTotal"] = _pages_total(metrics["pagesTotal"])
     if "inkLevel" in metrics:
