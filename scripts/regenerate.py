@@ -221,11 +221,12 @@ def validate_spec(spec: Path, *, strict: bool = False) -> list[str]:
         document, _ = read_from_filename(str(spec))
     except Exception as exc:  # YAML syntax errors come in several exception types
         raise RegenerateError(f"spec {spec} is not readable YAML/JSON: {exc}") from exc
-    return validate_document(document, f"spec {spec}", strict=strict)
+    return validate_document(document, f"spec {spec}", "the spec", strict=strict)
 
 
-def validate_document(document: Any, label: str, *, strict: bool = False) -> list[str]:
-    """``validate_spec`` for a parsed document; ``label`` names it in the notes or the error."""
+def validate_document(document: Any, label: str, short: str, *, strict: bool = False) -> list[str]:
+    """``validate_spec`` for a parsed document; ``label`` names it in an error, ``short`` in a
+    note."""
     from openapi_spec_validator import validate
 
     try:
@@ -241,7 +242,7 @@ def validate_document(document: Any, label: str, *, strict: bool = False) -> lis
         where = f" at {path}" if path else ""
         if strict:
             raise RegenerateError(f"{label} is not valid OpenAPI{where}: {message}") from exc
-        return [f"note: the validator finds {label} not valid OpenAPI{where}: {message}"]
+        return [f"note: the validator finds {short} not valid OpenAPI{where}: {message}"]
     return []
 
 
@@ -466,27 +467,15 @@ def origin_module(
     )
 
 
-def file_sha256(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise RegenerateError(f"cannot read {path}: {exc}") from exc
-
-
-def write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise RegenerateError(f"cannot write {path}: {exc}") from exc
-
-
 # Imports every module of the package named by argv[1]; on the first failure prints
 # "<relative path>:<line>: <error>" (the deepest frame inside the package) and exits 1.
 _IMPORT_PROBE = """
-import importlib, pkgutil, sys, traceback
-package = importlib.import_module(sys.argv[1])
-root = package.__path__[0]
-names = [m.name for m in pkgutil.walk_packages(package.__path__, sys.argv[1] + ".")]
+import importlib, pathlib, sys, traceback
+root = str(pathlib.Path.cwd() / sys.argv[1])
+names = []
+for path in sorted(pathlib.Path(root).rglob("*.py")):
+    parts = path.relative_to(root).with_suffix("").parts
+    names.append(".".join([sys.argv[1], *(parts[:-1] if parts[-1] == "__init__" else parts)]))
 for name in names:
     try:
         importlib.import_module(name)
@@ -655,6 +644,20 @@ def check_ext(package: Path, *, own: bool) -> None:
     )
 
 
+def file_sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise RegenerateError(f"cannot read {path}: {exc}") from exc
+
+
+def write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise RegenerateError(f"cannot write {path}: {exc}") from exc
+
+
 def tree_files(root: Path) -> dict[str, Path]:
     files: dict[str, Path] = {}
     if not root.is_dir():
@@ -759,9 +762,8 @@ def main(argv: list[str] | None = None) -> int:
         notes = validate_spec(spec, strict=args.strict)
         effective, effective_label = effective_spec(spec, overlay_path)
         if overlay_path is not None:
-            notes += validate_document(
-                effective, f"the effective spec {effective_label}", strict=args.strict
-            )
+            label = f"the effective spec {effective_label}"
+            notes += validate_document(effective, label, "the effective spec", strict=args.strict)
         if notes:
             print("\n".join(notes))
         if args.write_effective_spec is not None:

@@ -604,6 +604,11 @@ def _attribute(path: Sequence[str]) -> str:
     return _field_name([part if part == "[]" else python_identifier(part) for part in path])
 
 
+def _compact(value: Any) -> str:
+    """A value on one line, keys sorted: ``{"inkLevel": "ink_level"}``."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 def _quoted(values: Iterable[Any]) -> str:
     return ", ".join(repr(v) for v in values)
 
@@ -842,6 +847,24 @@ class _Differ:
         self.compare_parameters(old, new)
         self.compare_request_body(old, new)
         self.compare_responses(old, new)
+        self.compare_conventions(old, new)
+
+    def compare_conventions(self, old: _Operation, new: _Operation) -> None:
+        """The SDK's conventions for an operation (the overlay's ``x-printos-*`` extensions, see
+        openapi/README.md) decide its method's keywords and result, so a change of one is
+        breaking."""
+        names = {str(k) for k in (*old.node, *new.node) if str(k).startswith("x-printos-")}
+        for name in sorted(names):
+            was, now = old.node.get(name), new.node.get(name)
+            if was == now:
+                continue
+            if was is None:
+                detail = f"SDK convention {name} added: {_compact(now)}"
+            elif now is None:
+                detail = f"SDK convention {name} removed (was {_compact(was)})"
+            else:
+                detail = f"SDK convention {name} changed from {_compact(was)} to {_compact(now)}"
+            self.op_change(new, detail, True, "", f"`{new.spec.call(new)}()`: {detail}")
 
     def compare_parameters(self, old: _Operation, new: _Operation) -> None:
         request = frozenset({REQUEST})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,38 @@ def regenerate_and_probe(spec: Path, tree: Path, probe: str) -> dict[str, Any]:
     result["report"] = generated.stdout
     result["package"] = package
     return result
+
+
+def ruff_findings(package: Path) -> str:
+    """What ``ruff check`` and ``ruff format --check`` (default rules, no configuration) say about
+    a generated package; empty when it is clean."""
+    ruff = str(Path(sys.executable).parent / "ruff")
+    said = []
+    for args in (["check", "--quiet"], ["format", "--check", "--quiet"]):
+        done = subprocess.run(
+            [ruff, *args, "--isolated", "--no-cache", str(package)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            said.append(done.stdout + done.stderr)
+    return "".join(said)
+
+
+def regenerate_beside_ext(spec: Path, tree: Path, *flags: str) -> None:
+    """``scripts/regenerate.py --spec spec --output tree/printos_api_client --no-release *flags``,
+    then an unmodified copy of src/printos_ext beside the package (no edit to it, as a user who
+    regenerates has none)."""
+    command = [sys.executable, str(ROOT / "scripts" / "regenerate.py"), "--spec", str(spec)]
+    output = tree / "printos_api_client"
+    generated = subprocess.run(
+        [*command, "--output", str(output), "--no-release", *flags],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    ext = ROOT / "src" / "printos_ext"
+    shutil.copytree(ext, tree / "printos_ext", ignore=shutil.ignore_patterns("__pycache__"))

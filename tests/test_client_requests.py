@@ -228,7 +228,7 @@ def test_bad_client_configuration_is_rejected(kwargs: dict[str, object], message
     ("kwargs", "message"),
     [
         ({"model": "", "serial_number": "S"}, "model must not be empty"),
-        ({"model": "M", "serial_number": "  "}, "serial_number must not be blank"),
+        ({"model": "M", "serial_number": "  "}, "serial_number must not be empty"),
         ({"model": 5, "serial_number": "S"}, "model must be a str"),
         ({"model": "M", "serial_number": "S", "location": 3}, "location must be a str"),
     ],

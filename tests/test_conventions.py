@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from regen_probe import regenerate_beside_ext
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "specs" / "conventions.yml"
@@ -98,18 +98,7 @@ PROBE = textwrap.dedent(
 @pytest.fixture(scope="module")
 def seen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tree = tmp_path_factory.mktemp("conventions")
-    regenerated = subprocess.run(
-        [
-            *(sys.executable, str(ROOT / "scripts" / "regenerate.py"), "--spec", str(FIXTURE)),
-            *("--no-overlay", "--output", str(tree / "printos_api_client"), "--no-release"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert regenerated.returncode == 0, regenerated.stdout + regenerated.stderr
-    shutil.copytree(EXT, tree / "printos_ext", ignore=shutil.ignore_patterns("__pycache__"))
+    regenerate_beside_ext(FIXTURE, tree, "--no-overlay")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
     env["PYTHONPATH"] = str(tree)
     done = subprocess.run(

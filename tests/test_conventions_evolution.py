@@ -14,7 +14,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -25,6 +24,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from regen_probe import regenerate_beside_ext
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "specs" / "new_resources.yml"
@@ -76,19 +76,7 @@ def server() -> Iterator[str]:
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The regenerated package beside an unmodified copy of printos_ext."""
     tree = tmp_path_factory.mktemp("conventions")
-    output = tree / "printos_api_client"
-    regenerated = subprocess.run(
-        [
-            *(sys.executable, str(ROOT / "scripts" / "regenerate.py")),
-            *("--spec", str(FIXTURE), "--output", str(output), "--no-release"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert regenerated.returncode == 0, regenerated.stdout + regenerated.stderr
-    shutil.copytree(EXT, tree / "printos_ext", ignore=shutil.ignore_patterns("__pycache__"))
+    regenerate_beside_ext(FIXTURE, tree)
     assert files(tree / "printos_ext") == files(EXT)  # nothing under printos_ext edited
     return tree
 

@@ -33,7 +33,17 @@ CASES = corpus.all_cases()
 
 # (spec, check) -> why it still fails; checks: generates, imports, ruff, mypy, methods, calls,
 # round_trips. Kept in step with /work/notes/corpus-failures.md.
-KNOWN_FAILURES: dict[tuple[str, str], str] = {}
+_BINARY_IN_JSON = (
+    "POST /tests/octet_stream answers JSON whose property is a 'format: binary' string: the "
+    "client refuses it ('expected binary content, got string'); stock cannot send this "
+    "operation's octet-stream body on its async client at all"
+)
+KNOWN_FAILURES: dict[tuple[str, str], str] = {
+    ("opc/baseline_openapi_3.0", "calls"): _BINARY_IN_JSON,
+    ("opc/baseline_openapi_3.0", "round_trips"): _BINARY_IN_JSON,
+    ("opc/baseline_openapi_3.1", "calls"): _BINARY_IN_JSON,
+    ("opc/baseline_openapi_3.1", "round_trips"): _BINARY_IN_JSON,
+}
 
 _results: dict[tuple[str, str], harness.Result] = {}
 
@@ -77,13 +87,11 @@ def stock(case: corpus.Case, mypy_cache: Path) -> harness.Result:
     return _run(case, "stock", mypy_cache)
 
 
-def _operations(result: harness.Result, failing: str) -> str:
-    bad = [
-        f"{op['operation']} ({op['call']}): {op['error']}"
-        for op in result.operations
-        if not op[failing]
+def _failing(result: harness.Result, check: str) -> list[str]:
+    """The operations (not reported omitted) that fail ``check``, with their error."""
+    return [
+        f"{op['operation']} ({op['call']}): {op['error']}" for op in result.kept() if not op[check]
     ]
-    return "\n".join(bad)
 
 
 @pytest.mark.parametrize("case", cases("generates"))
@@ -109,19 +117,19 @@ def test_the_generated_tree_is_mypy_strict_clean(result: harness.Result) -> None
 @pytest.mark.parametrize("case", cases("methods"))
 def test_every_operation_is_a_method_of_the_client(result: harness.Result) -> None:
     assert result.generates, result.generate_error
-    assert result.reachable == result.total, _operations(result, "reachable")
+    assert _failing(result, "reachable") == []
 
 
 @pytest.mark.parametrize("case", cases("calls"))
 def test_every_method_decodes_its_documented_response(result: harness.Result) -> None:
     assert result.generates, result.generate_error
-    assert result.callable == result.total, _operations(result, "called")
+    assert _failing(result, "called") == []
 
 
 @pytest.mark.parametrize("case", cases("round_trips"))
 def test_every_decoded_response_encodes_back_to_the_same_json(result: harness.Result) -> None:
     assert result.generates, result.generate_error
-    assert result.round_trips == result.total, _operations(result, "round_trip")
+    assert _failing(result, "round_trip") == []
 
 
 @pytest.mark.parametrize("case", cases("as_good_as_stock", slow=True))
@@ -173,6 +181,29 @@ def test_a_schema_nothing_satisfies_has_no_sample() -> None:
     sampler = Sampler({"openapi": "3.0.3"})
     with pytest.raises(NoSample):
         sampler.sample({"allOf": [{"type": "integer"}, {"type": "string"}]})
+
+
+def test_a_registry_package_whose_checksum_differs_is_refused_and_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRINTOS_CORPUS_CACHE", str(tmp_path))
+    forged = tmp_path / corpus.OAS_EXAMPLES.tarball
+    forged.write_bytes(b"not the package")
+    with pytest.raises(corpus.CorpusUnavailable, match="sha256"):
+        corpus.fetch(corpus.OAS_EXAMPLES)
+    assert not forged.exists()
+    assert not (tmp_path / corpus.OAS_EXAMPLES.tarball[:-4]).exists()
+
+
+def test_only_operations_the_generator_leaves_out_whole_count_as_omitted() -> None:
+    report = (
+        "omitted: GET /octocat (tag meta): Cannot parse response for status code (Unsupported "
+        "content_type application/octocat-stream), response will be omitted from generated client\n"
+        "omitted: POST /markdown/raw (tag markdown): Unsupported content type text/plain "
+        "(Endpoint will not be generated)\n"
+        "omitted: schema /components/schemas/base-gist: Could not find reference\n"
+    )
+    assert harness.omissions(report) == ["POST /markdown/raw"]
 
 
 def test_a_cut_keeps_the_tags_operations_and_only_the_components_they_reach() -> None:

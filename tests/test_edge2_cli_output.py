@@ -249,9 +249,9 @@ def test_sandbox_and_demo_without_the_extra_say_how_to_install_it(command: list[
 @pytest.mark.parametrize(
     ("args", "option"),
     [
-        (["devices", "provision", "--model", "M", "--serial", " "], "--serial must not be blank"),
+        (["devices", "provision", "--model", "M", "--serial", " "], "--serial must not be empty"),
         (["devices", "status", " ", "--status", "IDLE"], "ID must not be empty"),
-        (["devices", "status", "d1", "--status", " "], "--status must not be blank"),
+        (["devices", "status", "d1", "--status", " "], "--status must not be empty"),
     ],
 )
 def test_an_invalid_value_is_named_by_its_option(args: list[str], option: str) -> None:

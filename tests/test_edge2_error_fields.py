@@ -35,7 +35,7 @@ def _error(body: object, status: int = 409) -> object:
 @pytest.mark.anyio
 async def test_field_inside_sms_error_is_read_from_the_sandbox(client: PrintOSClient) -> None:
     device = await client.devices.provision(model="M", serial_number="S1")
-    # Sent as built, past the client-side checks, so the server's 422 comes back.
+    # Past the client-side checks (the generated method would refuse 101): the server's 422.
     request = {
         "method": "put",
         "url": f"/devices/{device.id}/status",

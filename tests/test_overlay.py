@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -329,6 +330,16 @@ def test_every_operation_documents_its_errors_as_sms_error() -> None:
 # --- independent Overlay tools -------------------------------------------------------------
 
 
+def test_the_overlay_is_valid_against_the_overlay_1_0_json_schema() -> None:
+    validator = pytest.importorskip(
+        "oas_patch.validator", reason="oas-patch (PyPI, in the dev extra) is not installed"
+    )
+    # The OpenAPI Initiative's JSON Schema for Overlay 1.0 documents, as oas-patch ships it.
+    schema = validator.load_schema("overlay_schema_1.0.0.yml")
+
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(OVERLAY.read_text()))
+
+
 def test_oas_patch_produces_the_same_effective_spec() -> None:
     oas_patch = pytest.importorskip(
         "oas_patch.overlay", reason="oas-patch (PyPI, in the dev extra) is not installed"
@@ -435,4 +446,22 @@ def test_an_overlay_edit_is_reported_like_a_spec_edit(tmp_path: Path) -> None:
         "safe      schema DeviceProvisionRequest: field 'model' is now optional (request)",
         "safe      schema DeviceProvisionRequest: field 'serialNumber' is now optional (request)",
         "2 changes: 0 breaking, 2 safe",
+    ]
+
+
+def test_a_changed_convention_is_reported_as_breaking() -> None:
+    spec_diff = load_script("spec_diff")
+    old = effective()
+    new = copy.deepcopy(old)
+    del new["paths"]["/devices/{deviceId}/status"]["put"]["x-printos-flatten"]
+    new["paths"]["/devices"]["post"]["x-printos-required-response-fields"] = ["id", "status"]
+
+    lines = [change.line() for change in spec_diff.diff_specs(old, new)]
+
+    assert lines == [
+        "BREAKING  operation POST /devices (provisionDevice): SDK convention "
+        'x-printos-required-response-fields changed from ["id"] to ["id", "status"]',
+        "BREAKING  operation PUT /devices/{deviceId}/status (updateDeviceStatus): SDK convention "
+        'x-printos-flatten removed (was {"metrics": {"inkLevel": "ink_level", '
+        '"pagesTotal": "pages_total"}})',
     ]

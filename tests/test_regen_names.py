@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from regen_probe import regenerate_and_probe
+from regen_probe import regenerate_and_probe, ruff_findings
 
 from scriptload import load_script
 
@@ -212,3 +212,8 @@ def test_client_members_list_every_attribute_of_the_client() -> None:
     own |= {name for name in vars(client) if not name.startswith("_")}
 
     assert own - resources <= spec_diff.CLIENT_MEMBERS
+
+
+@pytest.mark.e2e
+def test_the_generated_package_is_ruff_clean(seen: dict[str, Any]) -> None:
+    assert ruff_findings(seen["package"]) == ""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from regen_probe import regenerate_and_probe
+from regen_probe import regenerate_and_probe, ruff_findings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "specs" / "types_galore.yml"
@@ -190,3 +190,8 @@ def test_the_resource_module_imports_what_its_types_need(seen: dict[str, Any]) -
         "Literal",
     ):
         assert line in module
+
+
+@pytest.mark.e2e
+def test_the_generated_package_is_ruff_clean(seen: dict[str, Any]) -> None:
+    assert ruff_findings(seen["package"]) == ""

@@ -161,7 +161,8 @@ def test_templates_decode_required_properties_strictly(tmp_path: Path) -> None:
     spec = tmp_path / "required.yml"
     spec.write_text(REQUIRED_SPEC)
     package = tmp_path / "pkg" / "printos_api_client"
-    # A spec of another API: HP's overlay would not apply, and src/printos_ext is not its user.
+    # A spec of another API: the overlay written for HP's would not apply, and src/printos_ext
+    # (which needs the Devices operations) is not its user.
     result = regenerate("--spec", spec, "--no-overlay", "--output", package, "--no-ext-check")
     assert result.returncode == 0, result.stderr
     # The generated package has the same name as the installed one: use it in a fresh interpreter.

@@ -402,7 +402,7 @@ async def test_a_non_retryable_failure_is_recorded_not_retried(
         ({"device_id": "d", "ink_level": 101}, "ink_level must be between 0 and 100"),
         ({"device_id": "d", "pages_total": -1}, "pages_total must be >= 0"),
         ({"device_id": "d", "pages_total": 1.5}, "pages_total must be an int"),
-        ({"device_id": "d", "status": " "}, "status must not be blank"),
+        ({"device_id": "d", "status": " "}, "status must not be empty"),
         ({"device_id": "", "status": "IDLE"}, "device_id must not be empty"),
         ({"device_id": 7, "status": "IDLE"}, "device_id must be a str"),
     ],

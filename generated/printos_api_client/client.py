@@ -324,7 +324,7 @@ class AuthenticatedClient:
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
-I = TypeVar("I")
+ItemT = TypeVar("ItemT")
 
 
 @define(frozen=True, slots=True)
@@ -408,7 +408,7 @@ class Transport(Protocol):
 
     def paginate(
         self,
-        operation: Operation[list[I]],
+        operation: Operation[list[ItemT]],
         build: Callable[[], dict[str, Any]],
         *,
         page_size: int | None = None,
@@ -416,7 +416,7 @@ class Transport(Protocol):
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> AsyncIterator[I]:
+    ) -> AsyncIterator[ItemT]:
         """Every item of a list operation (``operation.paging`` says how it pages), page after page
 
         Arguments are checked when called, before iteration starts.
@@ -575,11 +575,22 @@ _TYPES: dict[str, tuple[tuple[type, ...], str]] = {
 
 
 def _number(value: float | None) -> str:
-    return (
-        str(int(value))
-        if isinstance(value, float) and value.is_integer()
-        else str(value)
-    )
+    """A number for a message: a bound (``0``, not ``0.0``), or a value, an int of more than 30 digits described
+    by its size (``str`` refuses one beyond ``sys.get_int_max_str_digits()``), a whole float of more than 16 digits
+    in exponent form (``-1e+308``, not its 309 digits)"""
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and value.bit_length() > 100
+    ):
+        return f"an int of about {int(value.bit_length() * 0.30103) + 1} digits"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return str(value)
+
+
+INT64_MAX = 2**63 - 1
+"""The largest integer sent: what a 64-bit integer holds, as JSON readers in most languages (and OpenAPI's int64) do"""
 
 
 def _matches(pattern: str, value: str) -> bool:
@@ -595,7 +606,9 @@ def check_json(body: object, constraints: Sequence[Constraint]) -> None:
     """Check the values of a JSON request body that the constraints locate
 
     Raises:
-        errors.ArgumentError: naming the keyword argument, what its value must be and what it is.
+        errors.ArgumentError: naming the keyword argument, what its value must be and what it is; a value nested in
+            the body (a flattened keyword's) also says where it is sent (``sent as metrics.pagesTotal``), so a
+            ``body=`` model's field is named too.
     """
     for constraint in constraints:
         value = body
@@ -604,53 +617,28 @@ def check_json(body: object, constraints: Sequence[Constraint]) -> None:
                 break
             value = value[key]
         else:
-            if value is not None:
+            if value is None:
+                continue
+            try:
                 check_value(constraint, value)
-
-
-_INT64 = 2**63
-"""An integer of the spec is at most 64 bits, what JSON readers in most languages (and OpenAPI's int64) hold: a
-bigger one could not be read back as a number."""
-
-
-def _shown(value: object) -> str:
-    """``repr(value)`` for a message, bounded: an int of thousands of digits (which ``repr`` refuses beyond
-    ``sys.get_int_max_str_digits()``) is described by its size instead, a long text is cut"""
-    if isinstance(value, int) and not isinstance(value, bool):
-        digits = (
-            int(abs(value).bit_length() * 0.30103) + 1
-        )  # 0.30103 = log10(2): the digit count, within one
-        if digits > 30:
-            return f"{'a negative' if value < 0 else 'an'} int of about {digits} digits"
-    text = repr(value)
-    return text if len(text) <= 100 else text[:100] + "..."
+            except ArgumentError as exc:
+                if len(constraint.path) < 2:
+                    raise
+                raise ArgumentError(
+                    f"{exc} (sent as {'.'.join(constraint.path)})"
+                ) from None
 
 
 def check_value(constraint: Constraint, value: object) -> None:
-    """Check one value against its constraint; see ``check_json``
-
-    An int is compared as an int, never converted to a float: one beyond float range (``10**400``) is refused by
-    its bounds like any other. A value nested in the body says where it is sent (``sent as metrics.pagesTotal``),
-    so a message about a ``body=`` model names the field too.
-    """
-    try:
-        _check_value(constraint, value)
-    except ArgumentError as exc:
-        if len(constraint.path) > 1:  # a keyword flattened from a nested object
-            raise ArgumentError(
-                f"{exc} (sent as {'.'.join(constraint.path)})"
-            ) from None
-        raise
-
-
-def _check_value(constraint: Constraint, value: object) -> None:
+    """Check one value against its constraint; see ``check_json``"""
     name = constraint.name
     types, expected = _TYPES[constraint.type]
     if not isinstance(value, types) or (
         isinstance(value, bool) and constraint.type != "boolean"
     ):
+        shown = _number(value) if isinstance(value, int | float) else repr(value)[:100]
         raise ArgumentError(
-            f"{name} must be {expected}, got {type(value).__name__} {_shown(value)}"
+            f"{name} must be {expected}, got {type(value).__name__} {shown}"
         )
     if isinstance(value, str):
         if constraint.min_length is not None and len(value) < constraint.min_length:
@@ -667,9 +655,7 @@ def _check_value(constraint: Constraint, value: object) -> None:
             if (
                 not value.strip()
             ):  # the usual case of a pattern meaning "non-blank": say so
-                raise ArgumentError(
-                    f"{name} must not be blank (the spec's pattern), got {_shown(value)}"
-                )
+                raise ArgumentError(f"{name} must not be empty (it is only whitespace)")
             shown = value if len(value) <= 60 else value[:60] + "..."
             raise ArgumentError(
                 f"{name} must match the pattern {constraint.pattern}, got {shown!r}"
@@ -687,22 +673,15 @@ def _check_value(constraint: Constraint, value: object) -> None:
         if (low is not None and not low <= value) or (
             high is not None and not value <= high
         ):
+            got = _number(value)
             if low is not None and high is not None:
                 raise ArgumentError(
-                    f"{name} must be between {_number(low)} and {_number(high)}, got {_shown(value)}"
+                    f"{name} must be between {_number(low)} and {_number(high)}, got {got}"
                 )
             if low is not None:
-                raise ArgumentError(
-                    f"{name} must be >= {_number(low)}, got {_shown(value)}"
-                )
+                raise ArgumentError(f"{name} must be >= {_number(low)}, got {got}")
+            raise ArgumentError(f"{name} must be <= {_number(high)}, got {got}")
+        if isinstance(value, int) and not -INT64_MAX - 1 <= value <= INT64_MAX:
             raise ArgumentError(
-                f"{name} must be <= {_number(high)}, got {_shown(value)}"
-            )
-        if (
-            constraint.type == "integer"
-            and isinstance(value, int)
-            and not -_INT64 <= value < _INT64
-        ):
-            raise ArgumentError(
-                f"{name} must be a 64-bit integer (-2**63 to 2**63 - 1), got {_shown(value)}"
+                f"{name} must be a 64-bit integer (at most {INT64_MAX} in size), got {_number(value)}"
             )

@@ -15,15 +15,12 @@ errors. It works for every operation of the spec, with no code per operation. Wh
   result with that exception as its cause: it does not cancel the other items. Only errors
   that are not about one item propagate: a non-iterable batch or a bad ``concurrency`` (raised
   before anything is sent), and cancellation.
-* Order per target: items addressing the same resource (the same URL of an operation with path
-  parameters: two updates of one device) are sent one after another, in input order, so the last
-  one in the batch is the one the server keeps; other targets' items run side by side. Items of an
-  operation without path parameters (a provision, which creates) are independent: two provisions
-  of one serial number may run side by side, and the server's 409 (with
-  ``ConflictError.existing_id``) makes one of them the device, whichever it is.
 * Validation first: every item is checked before any request is sent, by building its request
   with the method itself (:func:`check_call`: the same checks, no I/O); an invalid item becomes
   an :class:`~printos_ext.errors.InvalidArgumentError` result and is never sent.
+* Order per resource: items whose path parameters are the same (updates of one device) are
+  sent one after another, in input order, so the last one in the batch is the one the server
+  keeps; other items run side by side.
 
 An item is the method's arguments: a mapping (``{"device_id": "d1", "status": "READY"}``,
 convenient for rows read from a file) or an attrs instance whose fields are named like them
@@ -32,6 +29,7 @@ convenient for rows read from a file) or an attrs instance whose fields are name
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -126,27 +124,19 @@ class _Unsent:
 
 
 class _DryRun:
-    """A ``Transport`` that builds each request (running every argument check) and sends none;
-    ``target`` is what the last one addresses (see :func:`check_call`)."""
-
-    target: Hashable | None = None
+    """A ``Transport`` that builds each request (running every argument check) and sends none."""
 
     async def request(
         self, operation: gen.Operation[Any], build: Callable[[], dict[str, Any]], **_: Any
     ) -> _Unsent:
-        self._built(operation, build)
+        built(operation, build)
         return _Unsent()
 
     def paginate(
         self, operation: gen.Operation[Any], build: Callable[[], dict[str, Any]], **_: Any
     ) -> Any:
-        self._built(operation, build)
+        built(operation, build)
         return _no_items()
-
-    def _built(self, operation: gen.Operation[Any], build: Callable[[], dict[str, Any]]) -> None:
-        kwargs = built(operation, build)
-        if "{" in operation.path:  # a path parameter names the resource the call acts on
-            self.target = (operation.method, str(kwargs["url"]))
 
 
 async def _no_items() -> AsyncIterator[Any]:
@@ -154,19 +144,17 @@ async def _no_items() -> AsyncIterator[Any]:
     yield  # an async generator that yields nothing
 
 
-def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Hashable | None:
+def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> None:
     """Check ``method(*args, **kwargs)``'s arguments as the call would, sending nothing.
 
     ``method`` is a method of a generated resource: the same method of the same resource class,
     bound to a transport that only builds requests, runs to completion at once (it never waits).
-    Arguments the method does not take are an InvalidArgumentError too. Returns the resource the
-    call acts on (its method and URL) when its operation has path parameters, else None.
+    Arguments the method does not take are an InvalidArgumentError too.
     """
     resource = getattr(method, "__self__", None)
     if resource is None:
         raise InvalidArgumentError(f"{method!r} is not a method of a resource")
-    transport = _DryRun()
-    dry = getattr(type(resource)(transport), method.__name__)
+    dry = getattr(type(resource)(_DryRun()), method.__name__)
     try:
         coroutine = dry(*args, **kwargs)
     except TypeError as exc:  # a synchronous method (iter) with unknown or missing arguments
@@ -174,7 +162,7 @@ def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any)
     try:
         coroutine.send(None)
     except StopIteration:
-        return transport.target
+        return
     except TypeError as exc:  # unknown or missing arguments
         raise InvalidArgumentError(str(exc)) from None
     finally:
@@ -198,6 +186,20 @@ def _arguments(item: object) -> dict[str, Any]:
     )
 
 
+def _chain_key(method: Callable[..., Awaitable[Any]]) -> Callable[[dict[str, Any]], Hashable]:
+    """What makes two items of ``method`` one chain: the same path parameters (the method's
+    positional ones, ``device_id``); a method without any sends each item on its own."""
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    names = [p.name for p in inspect.signature(method).parameters.values() if p.kind in kinds]
+
+    def key(arguments: dict[str, Any]) -> Hashable:
+        if not names:
+            return id(arguments)
+        return tuple(repr(arguments.get(name)) for name in names)
+
+    return key
+
+
 def _batch(items: object) -> list[Any]:
     # A str or a single mapping is iterable too, but iterating it would make nonsense items.
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
@@ -210,29 +212,29 @@ def _batch(items: object) -> list[Any]:
 
 async def _run_all(
     items: list[InputT],
-    prepare: Callable[[object], tuple[ItemT, Hashable | None]],
+    prepare: Callable[[object], ItemT],
     call: Callable[[ItemT], Awaitable[ValueT]],
     concurrency: int,
+    key: Callable[[ItemT], Hashable],
 ) -> list[BulkResult[InputT, ValueT]]:
     """Validate every item, then ``call`` the valid ones, ``concurrency`` at a time.
 
-    ``prepare`` gives an item's arguments and its target (None: independent of every other item).
-    Items with the same target form a chain, sent one after another in input order by one worker:
-    two updates of a device in one batch cannot overtake each other, so the server ends with the
-    last one, as a loop of single calls would. Different targets run side by side.
+    Items with the same ``key`` (one device) form a chain, sent one after another in input
+    order by one worker: two updates of a device in one batch cannot overtake each other, so the
+    server ends with the last one, as a loop of single calls would. Different keys run side by
+    side.
     """
     results: list[BulkResult[InputT, ValueT] | None] = [None] * len(items)
     chains: dict[Hashable, list[tuple[int, ItemT]]] = {}
     for index, item in enumerate(items):
         try:
-            prepared, target = prepare(item)
+            prepared = prepare(item)
         except PrintOSError as exc:
             results[index] = BulkResult(input=item, error=exc)
         except Exception as exc:  # a check that failed in an unforeseen way: this item only
             results[index] = BulkResult(input=item, error=UnexpectedError(f"item {index}", exc))
         else:
-            key = ("item", index) if target is None else ("target", target)
-            chains.setdefault(key, []).append((index, prepared))
+            chains.setdefault(key(prepared), []).append((index, prepared))
 
     async def worker(queue: Iterator[list[tuple[int, ItemT]]]) -> None:
         # Workers share one iterator; next() never awaits, so no two take the same chain.
@@ -268,11 +270,12 @@ async def run_many(
     limit = check.count("concurrency", concurrency, minimum=1)
     batch = _batch(items)
 
-    def prepare(item: object) -> tuple[dict[str, Any], Hashable | None]:
+    def prepare(item: object) -> dict[str, Any]:
         arguments = _arguments(item)
-        return arguments, check_call(method, **arguments)
+        check_call(method, **arguments)
+        return arguments
 
     async def call(arguments: dict[str, Any]) -> T:
         return await method(**arguments, max_retries=max_retries, timeout=timeout)
 
-    return await _run_all(batch, prepare, call, limit)
+    return await _run_all(batch, prepare, call, limit, _chain_key(method))

@@ -29,6 +29,7 @@ import os
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,7 +145,9 @@ def registry_cases() -> list[Case]:
     cut = github / "github-cut.json"
     if not cut.exists():
         document = json.loads((github / OCTOKIT.specs[0]).read_text(encoding="utf-8"))
-        cut.write_text(json.dumps(cut_tags(document, GITHUB_TAGS), indent=1), encoding="utf-8")
+        partial = cut.with_name(f".{cut.name}.{os.getpid()}")
+        partial.write_text(json.dumps(cut_tags(document, GITHUB_TAGS), indent=1), encoding="utf-8")
+        partial.replace(cut)
     cases.append(Case("github-cut", cut, "registry"))
     return cases
 
@@ -189,18 +192,26 @@ def fetch(package: Package) -> Path:
         tarball.unlink()
         raise CorpusUnavailable(f"{package.tarball}: sha256 {digest}, expected {package.sha256}")
     wanted = {f"package/{m}": m for m in (*package.specs, *package.licenses)}
+    # Unpacked beside the target and renamed into place: a second test run at the same time
+    # never reads a half-written spec.
+    staging = Path(tempfile.mkdtemp(dir=cache_dir(), prefix=".unpacking-"))
     with tarfile.open(tarball) as archive:
         for member in archive.getmembers():
             if member.name in wanted and member.isfile():
                 source = archive.extractfile(member)
                 assert source is not None
-                out = target / wanted[member.name]
+                out = staging / wanted[member.name]
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_bytes(source.read())
-    missing = [m for m in wanted.values() if not (target / m).exists()]
+    missing = [m for m in wanted.values() if not (staging / m).exists()]
     if missing:
+        shutil.rmtree(staging)
         raise CorpusUnavailable(f"{package.tarball} lacks {', '.join(missing)}")
-    (target / ".verified").write_text(package.sha256, encoding="utf-8")
+    (staging / ".verified").write_text(package.sha256, encoding="utf-8")
+    try:
+        staging.rename(target)
+    except OSError:  # another run put it there first
+        shutil.rmtree(staging)
     return target
 
 

@@ -14,7 +14,7 @@ from ..client import APIResponse, Operation
 from .devices import Devices
 
 T = TypeVar("T")
-I = TypeVar("I")
+ItemT = TypeVar("ItemT")
 
 
 class APIResources(abc.ABC):
@@ -42,7 +42,7 @@ class APIResources(abc.ABC):
     @abc.abstractmethod
     def paginate(
         self,
-        operation: Operation[list[I]],
+        operation: Operation[list[ItemT]],
         build: Callable[[], dict[str, Any]],
         *,
         page_size: int | None = None,
@@ -50,7 +50,7 @@ class APIResources(abc.ABC):
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> AsyncIterator[I]:
+    ) -> AsyncIterator[ItemT]:
         """Every item of a list operation, page after page; see client.Transport"""
 
     @abc.abstractmethod

@@ -185,12 +185,17 @@ def _client(args: argparse.Namespace) -> PrintOSClient:
     return client
 
 
-async def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+async def _run(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, argv: Sequence[str]
+) -> int:
     command: operations.Command = args.command
     positional, keywords = operations.call_arguments(parser, args)
     async with _client(args) as client:
         method = getattr(getattr(client, command.tag), command.method)
-        result = await method(*positional, **keywords)
+        try:
+            result = await method(*positional, **keywords)
+        except InvalidArgumentError as error:  # named as the command line names it
+            raise InvalidArgumentError(operations.as_typed(command, str(error), argv)) from error
     if args.json:
         _print_json(operations.render_json(command, result, positional))
     else:
@@ -198,16 +203,30 @@ async def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int
     return 0
 
 
-def _describe(
-    error: PrintOSError, command: operations.Command | None, arguments: Sequence[str]
-) -> str:
-    """The error's message; a connection failure also names where it tried to connect, and a
-    bad argument is named by the option (or positional) that set it, as typed."""
+def _describe(error: PrintOSError) -> str:
+    """The error's message; a connection failure also names where it tried to connect, and an
+    argument the SDK names by its Python name is named by the option that set it."""
     if isinstance(error, APIConnectionError):
         return f"{origin(error.request.url)}: {error}"
-    if isinstance(error, InvalidArgumentError) and command is not None:
-        return operations.in_option_terms(command, str(error), arguments)
-    return str(error)
+    message = str(error)
+    if isinstance(error, InvalidArgumentError):
+        name, space, rest = message.partition(" ")
+        option = _OPTIONS.get(name)
+        if option is not None and space:
+            return f"{option} {rest}"
+    return message
+
+
+_OPTIONS = {
+    "model": "--model",
+    "serial_number": "--serial",
+    "location": "--location",
+    "status": "--status",
+    "pages_total": "--pages-total",
+    "ink_level": "--ink-level",
+    "device_id": "ID",
+}
+"""The SDK's argument names, as the CLI's options: messages speak the user's language."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -228,11 +247,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .demo import main as demo_main
 
             return demo_main()
-        code = anyio.run(_run, parser, args)
+        code = anyio.run(_run, parser, args, arguments)
         return code
     except PrintOSError as error:
-        command = args.command if isinstance(args.command, operations.Command) else None
-        cli_args.say("printos", _describe(error, command, arguments))
+        cli_args.say("printos", _describe(error))
         return exit_code(error)
     except KeyboardInterrupt:
         return 130
@@ -248,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _sandbox_module(prog: str, name: str) -> Any:
     """``printos_ext.sandbox.<name>``, or None after saying how to install what it needs."""
     try:
-        return importlib.import_module(f"..sandbox.{name}", __package__)
+        return importlib.import_module(f"{__name__.rpartition('.')[0]}.sandbox.{name}")
     except ImportError as exc:
         if not _missing_extra(exc):
             raise

@@ -35,7 +35,7 @@ from .. import _generated as gen
 from .._text import server_text
 from ._table import render_table, utc_text
 
-__all__ = ["Command", "commands", "in_option_terms", "render", "render_json"]
+__all__ = ["Command", "commands", "render", "render_json"]
 
 PER_CALL = {"self", "extra_headers", "timeout", "max_retries"}
 _ARG = re.compile(r"^\s+(\w+) \(([^)]*)\):[ ]?(.*)$")
@@ -199,7 +199,7 @@ def _add_method(
     for param in command.positional:
         method.add_argument(
             param,
-            metavar=_metavar(param),
+            metavar=param.rpartition("_")[2].upper(),
             type=_converter(command.hints.get(param)),
             help=command.helps.get(param) or param.replace("_", " "),
         )
@@ -213,7 +213,7 @@ def _add_method(
             dest=param,
             type=_json if param == "body" else _converter(hint),
             default=argparse.SUPPRESS,
-            metavar="JSON" if param == "body" else _metavar(param),
+            metavar="JSON" if param == "body" else param.rpartition("_")[2].upper(),
             help=described,
         )
 
@@ -233,36 +233,6 @@ def call_arguments(
             options = ", ".join(f"--{name.replace('_', '-')}" for name in missing)
             parser.error(f"the following arguments are required: {options} (or --body)")
     return [given[name] for name in command.positional], keywords
-
-
-_OPERATION_PREFIX = re.compile(r"^[a-z][a-z0-9_]*: ")
-
-
-def in_option_terms(command: Command, message: str, arguments: Sequence[str]) -> str:
-    """``message`` (a bad argument's) as the command line speaks: each of the method's arguments
-    is named by what set it, a positional by its metavar (``ID``), a keyword by its option as
-    typed (``--serial`` for ``--serial-number``; ``status=`` becomes ``--status``), and the
-    operation's name in front goes (the user knows which command they ran)."""
-    names = {name: _metavar(name) for name in command.positional}
-    names |= {name: _typed(f"--{name.replace('_', '-')}", arguments) for name in command.keywords}
-    if not names:
-        return message
-    alternatives = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
-    pattern = re.compile(rf"(?<![\w.-])({alternatives})=?(?![\w.])")
-    return pattern.sub(lambda m: names[m[1]], _OPERATION_PREFIX.sub("", message, count=1))
-
-
-def _metavar(name: str) -> str:
-    return name.rpartition("_")[2].upper()
-
-
-def _typed(option: str, arguments: Sequence[str]) -> str:
-    """``option`` as the command line gave it: argparse accepts an unambiguous prefix."""
-    flags = [token.partition("=")[0] for token in arguments if token.startswith("--")]
-    if option in flags:
-        return option
-    prefixes = [flag for flag in flags if len(flag) > 2 and option.startswith(flag)]
-    return prefixes[0] if prefixes else option
 
 
 def _words(key: str) -> list[str]:
@@ -368,3 +338,20 @@ def render_json(command: Command, result: Any, positional: list[Any]) -> Any:
         }
         return {**ids, _past(command.method.split("_")[0]): True}
     return result
+
+
+def as_typed(command: Command, message: str, argv: Sequence[str]) -> str:
+    """An SDK message about the call, in the command line's words: ``serial_number`` becomes the
+    option as typed (``--serial``), a path parameter its metavar (``ID``), and the operation's
+    name in front goes."""
+    message = re.sub(r"^\w+: (?=\w+ |nothing to send)", "", message)
+    for name in sorted([*command.positional, *command.keywords], key=len, reverse=True):
+        if name in command.positional:
+            shown = name.rpartition("_")[2].upper()
+        else:
+            option = f"--{name.replace('_', '-')}"
+            typed = [a.split("=")[0] for a in argv if a.startswith("--") and len(a) > 2]
+            shown = next((a for a in typed if option.startswith(a.split("=")[0])), option)
+        message = re.sub(rf"(?<![\w-]){re.escape(name)}=", shown, message)
+        message = re.sub(rf"^{re.escape(name)}(?= )", shown, message)
+    return message

@@ -7,7 +7,7 @@ client.Transport"""
 import builtins
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from functools import cached_property, partial
-from typing import Any, cast, overload
+from typing import Any, overload
 
 import httpx
 
@@ -16,8 +16,6 @@ from ...models.device_provision_request import DeviceProvisionRequest
 from ...models.device_status_update import DeviceStatusUpdate
 from ...models.device_status_update_metrics import DeviceStatusUpdateMetrics
 from ...models.print_device import PrintDevice
-from ...models.print_device_list import PrintDeviceList
-from ...models.sms_error import SmsError
 from ...types import UNSET, Unset
 from . import list_devices as _list_devices
 from . import provision_device as _provision_device
