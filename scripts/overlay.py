@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import datetime as dt
 import json
 import re
 import sys
@@ -63,24 +64,33 @@ def load_document(path: Path) -> Any:
 
 
 def parse_document(text: str, label: str) -> Any:
-    """YAML or JSON text, parsed; ``label`` names it in the error."""
-    import yaml
+    """YAML or JSON text, parsed as YAML 1.2 (``on`` and ``0777`` stay a string and a decimal), as
+    openapi-python-client reads a spec; ``label`` names it in the error."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        return YAML(typ="safe", pure=True).load(text)
+    except YAMLError as exc:
         raise OverlayError(f"{label} is not valid YAML/JSON: {exc}") from exc
 
 
 def dump_document(document: Any, *, as_json: bool = False) -> str:
     """Deterministic text: key order as in the document, no line wrapping, a final newline."""
     if as_json:
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(document, indent=2, ensure_ascii=False, default=_json_scalar) + "\n"
     import yaml
 
     return yaml.safe_dump(
         document, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False
     )
+
+
+def _json_scalar(value: Any) -> str:
+    # YAML timestamps (an unquoted date in an example) load as dates; JSON has only the text.
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON: {value!r}")
 
 
 def _check_overlay(overlay: Any) -> list[Mapping[str, Any]]:

@@ -163,9 +163,11 @@ def with_overlay(
 def effective_spec(spec: Path, overlay_path: Path | None) -> tuple[dict[str, Any], str]:
     """HP's spec with the overlay applied (the effective spec), and its label."""
     try:
-        document = spec_diff.load_spec(spec)
-    except spec_diff.SpecDiffError as exc:
+        document = overlay.load_document(spec)
+    except overlay.OverlayError as exc:
         raise RegenerateError(f"cannot read the spec: {exc}") from exc
+    if not isinstance(document, dict):
+        raise RegenerateError(f"the spec {_display(spec)} is not a mapping")
     layer = None if overlay_path is None else (load_overlay(overlay_path), _display(overlay_path))
     return with_overlay(document, _display(spec), layer)
 
@@ -180,18 +182,22 @@ def change_report(
     gets the overlay at ``overlay_path``, so the report shows what changed in the spec itself.
     Without an overlay (``overlay_path`` None) neither side has one.
     """
+    # Read as the new side and the generator read a spec (YAML 1.2), so a word such as `on`
+    # means the same on both sides.
     try:
         if baseline is None:
             text, old_label = committed_spec()
-            old = spec_diff.parse_spec(text, old_label)
+            old = overlay.parse_document(text, old_label)
             layer = None if overlay_path is None else committed_overlay(old_label)
         else:
-            old, old_label = spec_diff.load_spec(baseline), _display(baseline)
+            old, old_label = overlay.load_document(baseline), _display(baseline)
             layer = None
             if overlay_path is not None:
                 layer = (load_overlay(overlay_path), _display(overlay_path))
-    except spec_diff.SpecDiffError as exc:
+    except overlay.OverlayError as exc:
         raise RegenerateError(f"cannot compare the specs: {exc}") from exc
+    if not isinstance(old, dict):
+        raise RegenerateError(f"cannot compare the specs: {old_label} is not a mapping")
     old, old_label = with_overlay(old, old_label, layer)
     changes = spec_diff.diff_specs(old, new)
     print(spec_diff.format_report(changes, old_label, new_label))
@@ -374,13 +380,37 @@ def generate(spec: Path, destination: Path) -> list[str]:
         # not compile. Name it rather than only "ruff failed".
         compile_all(destination)
     if result.returncode != 0 or not (destination / "__init__.py").is_file():
-        problems = [line for line in output.splitlines() if line.strip()]
-        detail = "\n".join(problems) or "(no output)"
-        raise RegenerateError(f"openapi-python-client failed (exit {result.returncode}):\n{detail}")
+        raise RegenerateError(
+            f"openapi-python-client failed (exit {result.returncode}): {generator_failure(output)}"
+        )
     for name in IGNORED:
         for leftover in destination.rglob(name):
             shutil.rmtree(leftover, ignore_errors=True)
     return omissions(output)
+
+
+_BOX = ("│", "╭", "╰", "┃")  # the frame of a rich traceback
+
+
+def generator_failure(output: str) -> str:
+    """Why the generator wrote nothing, in one line.
+
+    It says "Failed to parse OpenAPI document" followed by pydantic's validation errors (the
+    field, then what is wrong with it), or crashes with a framed traceback whose last lines are
+    the exception.
+    """
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith(_BOX)]
+    if "Failed to parse OpenAPI document" in lines:
+        after = lines[lines.index("Failed to parse OpenAPI document") + 1 :]
+        errors = [line for line in after if "validation error" not in line][:2]
+        return "cannot parse the document: " + ": ".join(errors)
+    for index, line in enumerate(lines):
+        if re.match(r"^[A-Z]\w*(Error|Exception): ", line):
+            return " ".join(lines[index:])
+    noise = ("Generating ", "Error(s) encountered", "If you believe this was a mistake")
+    meaningful = [line for line in lines if not line.startswith(noise)]
+    return " ".join(meaningful[:3]) or "(no output)"
 
 
 _OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
@@ -407,7 +437,51 @@ def omissions(output: str) -> list[str]:
             schema = head.removeprefix("Unable to process schema ").rstrip(":")
             found.append(f"omitted: schema {schema}: {reason}")
         elif head.startswith("Unable to parse this part of your OpenAPI document"):
-            found.append(f"omitted: part of the document: {reason}")
+            # The reason is on the header line; the next lines are the JSON of that part.
+            why = _OBJECT_REPR.sub("", head.partition(": ")[2]).strip(" :")
+            title = re.search(r'"title": "([^"]*)"', "\n".join(lines[index + 1 : index + 4]))
+            what = f"schema {title[1]!r}" if title else "part of the document"
+            found.append(f"omitted: {what}: {why}")
+    return found
+
+
+_PATH_PARAMETER = re.compile(r"\{[^}]*\}")
+
+
+def silently_omitted(spec: Path, package: Path) -> list[str]:
+    """The operations of ``spec`` the generator wrote no module for without a warning.
+
+    openapi-python-client drops some operations without a word (a request body of only
+    unsupported content types, say); this names them, as ``omitted:`` lines like its warnings.
+    Operations are matched by method and path, path parameters ignored (the generated path has
+    their Python names).
+    """
+    try:
+        document = spec_diff.load_spec(spec)
+    except spec_diff.SpecDiffError:
+        return []
+    generated: set[tuple[str, str]] = set()
+    for module in (package / "api").glob("*/*.py"):
+        text = module.read_text(encoding="utf-8")
+        method = re.search(r'^    method="([^"]*)",', text, re.M)
+        route = re.search(r'^    path="([^"]*)",', text, re.M)
+        if method and route:
+            generated.add((method[1], _PATH_PARAMETER.sub("{}", route[1])))
+    found: list[str] = []
+    paths = document.get("paths") if isinstance(document.get("paths"), dict) else {}
+    for path, item in paths.items():
+        if not isinstance(item, dict):
+            continue
+        for method in spec_diff.HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            if (method.upper(), _PATH_PARAMETER.sub("{}", str(path))) not in generated:
+                name = operation.get("operationId") or "no operationId"
+                found.append(
+                    f"omitted: {method.upper()} {path} ({name}): the generator wrote no code "
+                    "for it (stock openapi-python-client neither)"
+                )
     return found
 
 
@@ -782,19 +856,22 @@ def main(argv: list[str] | None = None) -> int:
         identity = spec_identity(spec)
         overlay_sha256 = None if overlay_path is None else file_sha256(overlay_path)
         with tempfile.TemporaryDirectory(prefix="printos-regen-") as scratch:
-            # The generator reads the effective spec from a file named like HP's (in a directory
-            # named like its), so the generated headers name the spec the package came from.
-            # Without an overlay, that is the spec file itself, as the generator reads it.
             source = spec
             if overlay_path is not None:
+                # The effective spec, as JSON (which the generator reads whether the name says
+                # YAML or JSON), in a file named like HP's in a directory named like its, so the
+                # generated headers name the spec the package came from.
                 source = Path(scratch) / "spec" / spec.parent.name / spec.name
                 source.parent.mkdir(parents=True)
-                # In the spec's own format: the generator reads a .json file as JSON only.
-                json_spec = spec.suffix.lower() == ".json"
-                text = json.dumps(effective) if json_spec else overlay.dump_document(effective)
-                source.write_text(text, encoding="utf-8")
+                source.write_text(overlay.dump_document(effective, as_json=True), encoding="utf-8")
             fresh = Path(scratch) / PACKAGE
-            findings = generate(source, fresh) + renamed(fresh)
+            warned = generate(source, fresh)
+            silent = [
+                line
+                for line in silently_omitted(source, fresh)
+                if not any(line.split(" (", 1)[0] + " (" in seen for seen in warned)
+            ]
+            findings = warned + silent + renamed(fresh)
             if findings:
                 print("\n".join(findings))
             if findings and args.strict:

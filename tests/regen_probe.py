@@ -16,22 +16,27 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
 
 
-def regenerate_and_probe(spec: Path, tree: Path, probe: str) -> dict[str, Any]:
-    """Regenerate ``spec`` into ``tree`` (reported against the committed spec), then run
-    ``probe`` in a fresh interpreter with the new package and ``src/`` on PYTHONPATH.
-
-    Returns the JSON object the probe prints last, with ``report`` (regenerate.py's output)
-    and ``package`` (the generated package's directory) added.
-    """
-    package = tree / "printos_api_client"
-    command = [sys.executable, str(ROOT / "scripts" / "regenerate.py"), "--spec", str(spec)]
-    generated = subprocess.run(
-        [*command, "--output", str(package), "--baseline", str(SPEC)],
+def regenerate(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """scripts/regenerate.py with ``args``, in a subprocess."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "regenerate.py"), *map(str, args)],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+
+
+def regenerate_and_probe(spec: Path, tree: Path, probe: str, *options: str) -> dict[str, Any]:
+    """Regenerate ``spec`` into ``tree`` (reported against the committed spec; ``options`` are
+    more arguments), then run ``probe`` in a fresh interpreter with the new package and ``src/``
+    on PYTHONPATH.
+
+    Returns the JSON object the probe prints last, with ``report`` (regenerate.py's output)
+    and ``package`` (the generated package's directory) added.
+    """
+    package = tree / "printos_api_client"
+    generated = regenerate("--spec", spec, "--output", package, "--baseline", SPEC, *options)
     assert generated.returncode == 0, generated.stdout + generated.stderr
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
     env["PYTHONPATH"] = os.pathsep.join([str(tree), str(ROOT / "src")])

@@ -55,8 +55,9 @@ PROBE = textwrap.dedent(
         global answer_without_id
         out = {}
         async with PrintOSClient(
-            base_url="https://jobs.test", environ={}, transport=httpx.MockTransport(handler),
-            max_retries=0, allow_unauthenticated=True,
+            base_url="https://jobs.test", environ={}, allow_unauthenticated=True,
+            transport=httpx.MockTransport(handler),
+            max_retries=0,
         ) as client:
             jobs = client.jobs
             out["list"] = [job.id for job in await jobs.list(state="queued")]

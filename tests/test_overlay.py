@@ -465,3 +465,16 @@ def test_a_changed_convention_is_reported_as_breaking() -> None:
         'x-printos-flatten removed (was {"metrics": {"inkLevel": "ink_level", '
         '"pagesTotal": "pages_total"}})',
     ]
+
+
+def test_documents_are_read_as_yaml_1_2_like_the_generator_reads_them() -> None:
+    # PyYAML (YAML 1.1) would read `on` as true and 0777 as 511; openapi-python-client does not.
+    document = overlay.parse_document("enum: [on, off, yes]\nmode: 0777\n", "t")
+
+    assert document == {"enum": ["on", "off", "yes"], "mode": 777}
+
+
+def test_an_effective_spec_with_a_date_in_an_example_is_written_as_json() -> None:
+    document = overlay.parse_document("example: 2026-11-24\n", "t")
+
+    assert overlay.dump_document(document, as_json=True) == '{\n  "example": "2026-11-24"\n}\n'

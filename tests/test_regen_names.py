@@ -12,14 +12,12 @@ and openapi/templates/resource_helpers.jinja; scripts/spec_diff.py follows it to
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
-from regen_probe import regenerate_and_probe, ruff_findings
+from regen_probe import regenerate, regenerate_and_probe, ruff_findings
 
 from scriptload import load_script
 
@@ -51,7 +49,7 @@ PROBE = textwrap.dedent(
 
     async def main():
         out = {}
-        async with PrintOSClient(base_url="https://t.test", environ={},
+        async with PrintOSClient(base_url="https://t.test", environ={}, allow_unauthenticated=True,
                                  auth=PrintOSHmacAuth("k", "s"),
                                  transport=httpx.MockTransport(handler)) as client:
             out["resources"] = list(type(client).RESOURCES)
@@ -168,23 +166,7 @@ def test_every_rename_is_a_line_of_the_change_report(seen: dict[str, Any]) -> No
 @pytest.mark.e2e
 def test_strict_refuses_a_spec_that_needs_renames(tmp_path: Path) -> None:
     output = tmp_path / "printos_api_client"
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "regenerate.py"),
-            "--spec",
-            str(FIXTURE),
-            "--output",
-            str(output),
-            "--baseline",
-            str(SPEC),
-            "--strict",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = regenerate("--spec", FIXTURE, "--output", output, "--baseline", SPEC, "--strict")
 
     assert result.returncode == 2
     assert "--strict: 19 omitted or renamed piece(s)" in result.stderr

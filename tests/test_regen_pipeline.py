@@ -18,12 +18,11 @@ from typing import Any
 
 import pytest
 import yaml
-from regen_probe import ruff_findings
+from regen_probe import regenerate, ruff_findings
 
 from scriptload import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "scripts" / "regenerate.py"
 SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
 GENERATED = ROOT / "generated" / "printos_api_client"
 
@@ -62,16 +61,6 @@ components:
       properties:
         name: {type: string}
 """
-
-
-def regenerate(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -285,3 +274,46 @@ def test_a_resource_that_does_not_import_is_named_by_tag_and_method(tree: Path) 
     message = str(raised.value)
     assert message.startswith("generated code does not import: resource of tag 'devices'")
     assert "ImportError: cannot import name 'Nothing'" in message
+
+
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [
+        (
+            "Generating /tmp/x\nError(s) encountered while generating, client was not created\n\n"
+            "Failed to parse OpenAPI document\n\n1 validation error for OpenAPI\ninfo.title\n"
+            "  Field required [type=missing]\n",
+            "cannot parse the document: info.title: Field required [type=missing]",
+        ),
+        (
+            "Generating /tmp/x\n╭──── Traceback ────╮\n│ cli.py:163 in generate │\n╰────╯\n"
+            "ValueError: Duplicate key A in enum my_enum.MyEnum; consider setting\n"
+            "literal_enums in your config\n",
+            "ValueError: Duplicate key A in enum my_enum.MyEnum; consider setting "
+            "literal_enums in your config",
+        ),
+    ],
+)
+def test_a_generator_failure_is_said_in_one_line(output: str, expected: str) -> None:
+    assert regenerate_module().generator_failure(output) == expected
+
+
+def test_an_operation_the_generator_drops_without_a_warning_is_named(tmp_path: Path) -> None:
+    spec = tmp_path / "two.yml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: Two, version: '1'}\npaths:\n"
+        "  /items/{itemId}:\n"
+        "    get: {operationId: getItem, responses: {'204': {description: x}}}\n"
+        "  /other:\n"
+        "    post: {operationId: postOther, responses: {'204': {description: x}}}\n"
+    )
+    module = tmp_path / "printos_api_client" / "api" / "items" / "get_item.py"
+    module.parent.mkdir(parents=True)
+    module.write_text('OPERATION = O(\n    method="GET",\n    path="/items/{item_id}",\n)\n')
+
+    found = regenerate_module().silently_omitted(spec, tmp_path / "printos_api_client")
+
+    assert found == [
+        "omitted: POST /other (postOther): the generator wrote no code for it "
+        "(stock openapi-python-client neither)"
+    ]

@@ -10,21 +10,15 @@ retried, a 404 raised as NotFoundError, a body given as keywords.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from regen_probe import regenerate_and_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "specs" / "new_resources.yml"
-SPEC = ROOT / "openapi" / "hp-printos-device-api-openapi.yml"
-EXT = ROOT / "src" / "printos_ext"
 
 pytestmark = pytest.mark.e2e
 
@@ -112,40 +106,7 @@ PROBE = textwrap.dedent(
 @pytest.fixture(scope="module")
 def seen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tree = tmp_path_factory.mktemp("new_resources")
-    generated = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "regenerate.py"),
-            "--spec",
-            str(FIXTURE),
-            "--output",
-            str(tree / "printos_api_client"),
-            "--baseline",
-            str(SPEC),
-            "--fail-on-breaking",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert generated.returncode == 0, generated.stdout + generated.stderr
-    shutil.copytree(EXT, tree / "printos_ext", ignore=shutil.ignore_patterns("__pycache__"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTOS_")}
-    env["PYTHONPATH"] = str(tree)
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tree,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout)
-    result["report"] = generated.stdout
-    return result
+    return regenerate_and_probe(FIXTURE, tree, PROBE, "--fail-on-breaking")
 
 
 def test_the_change_report_calls_new_operations_and_a_new_tag_safe(seen: dict[str, Any]) -> None:

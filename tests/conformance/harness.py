@@ -137,7 +137,8 @@ def omissions(report: str) -> list[str]:
     found = []
     for line in report.splitlines():
         match = re.match(r"omitted: ([A-Z]+ /\S*)", line)
-        if match and "will not be generated" in line:
+        whole = "will not be generated" in line or "the generator wrote no code" in line
+        if match and whole:
             found.append(match.group(1))
     return found
 
