@@ -80,3 +80,34 @@ async def test_each_device_ends_with_its_last_update_in_the_batch(
     assert [r.input for r in results] == updates
     last = {u["device_id"]: u["status"] for u in updates}
     assert server.state == last
+
+
+class CountsInFlight:
+    """Answers provisions after a pause, counting how many are in flight at once."""
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.peak = 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        await anyio.sleep(0.02)
+        self.in_flight -= 1
+        body = json.loads(request.content)
+        return httpx.Response(201, json={"id": f"dev-{body['serialNumber']}", **body})
+
+
+@pytest.mark.anyio
+async def test_items_of_an_operation_without_path_parameters_run_side_by_side() -> None:
+    # Only a path parameter names the resource a call acts on: provisions create, so they are
+    # not chained (the server's 409 decides between two of one serial number).
+    server = CountsInFlight()
+    async with PrintOSClient(
+        base_url="http://127.0.0.1:9", transport=httpx.MockTransport(server), environ={}
+    ) as client:
+        results = await client.devices.provision_many(
+            [{"model": "M", "serial_number": s} for s in ["S1", "S2", "S1"]], concurrency=3
+        )
+    assert all(r.ok for r in results)
+    assert server.peak == 3

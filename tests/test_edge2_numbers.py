@@ -164,19 +164,21 @@ def test_update_status_many_gives_per_item_results_for_numbers_beyond_float_rang
 
 
 @pytest.mark.parametrize(
-    ("metrics", "field"),
+    ("metrics", "field", "sent_as"),
     [
-        ({"pages_total": 10**5000}, "pages_total"),
-        ({"ink_level": float("inf")}, "ink_level"),
-        ({"ink_level": float("nan")}, "ink_level"),
+        ({"pages_total": 10**5000}, "pages_total", "metrics.pagesTotal"),
+        ({"ink_level": float("inf")}, "ink_level", "metrics.inkLevel"),
+        ({"ink_level": float("nan")}, "ink_level", "metrics.inkLevel"),
     ],
 )
 def test_a_generated_method_names_the_body_field_that_cannot_be_sent(
-    twin: Twin, metrics: dict[str, Any], field: str
+    twin: Twin, metrics: dict[str, Any], field: str, sent_as: str
 ) -> None:
-    # The whole body given as a model: the spec's constraints still name the offending field.
+    # The whole body given as a model: the spec's constraints still name the offending field,
+    # by its keyword and by where it is in the body.
     body = gen.DeviceStatusUpdate(metrics=gen.DeviceStatusUpdateMetrics(**metrics))
     client = _twin_client(twin)
-    with pytest.raises(InvalidArgumentError, match=f"update_device_status: {field} must be"):
+    with pytest.raises(InvalidArgumentError, match=f"update_device_status: {field} must be") as e:
         twin.run(client.devices.update_status("d1", body=body))
+    assert str(e.value).endswith(f"(sent as {sent_as})")
     assert sent == []

@@ -625,18 +625,17 @@ _TYPES: dict[str, tuple[tuple[type, ...], str]] = {
 
 def _number(value: float | None) -> str:
     """A number for a message: a bound (``0``, not ``0.0``), or a value, an int of more than 30 digits described
-    by its size (``str`` refuses one beyond ``sys.get_int_max_str_digits()``)"""
+    by its size (``str`` refuses one beyond ``sys.get_int_max_str_digits()``), a whole float of more than 16 digits
+    in exponent form (``-1e+308``, not its 309 digits)"""
     if (
         isinstance(value, int)
         and not isinstance(value, bool)
         and value.bit_length() > 100
     ):
         return f"an int of about {int(value.bit_length() * 0.30103) + 1} digits"
-    return (
-        str(int(value))
-        if isinstance(value, float) and value.is_integer()
-        else str(value)
-    )
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return str(value)
 
 
 INT64_MAX = 2**63 - 1
@@ -656,7 +655,9 @@ def check_json(body: object, constraints: Sequence[Constraint]) -> None:
     """Check the values of a JSON request body that the constraints locate
 
     Raises:
-        errors.ArgumentError: naming the keyword argument, what its value must be and what it is.
+        errors.ArgumentError: naming the keyword argument, what its value must be and what it is; a value nested in
+            the body (a flattened keyword's) also says where it is sent (``sent as metrics.pagesTotal``), so a
+            ``body=`` model's field is named too.
     """
     for constraint in constraints:
         value = body
@@ -665,8 +666,16 @@ def check_json(body: object, constraints: Sequence[Constraint]) -> None:
                 break
             value = value[key]
         else:
-            if value is not None:
+            if value is None:
+                continue
+            try:
                 check_value(constraint, value)
+            except ArgumentError as exc:
+                if len(constraint.path) < 2:
+                    raise
+                raise ArgumentError(
+                    f"{exc} (sent as {'.'.join(constraint.path)})"
+                ) from None
 
 
 def check_value(constraint: Constraint, value: object) -> None:

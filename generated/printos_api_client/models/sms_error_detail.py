@@ -28,6 +28,8 @@ class SmsErrorDetail:
             more_info_url (None | str | Unset):
             service_name (None | str | Unset):
             field (None | str | Unset): JSON path of the offending field (`metrics.inkLevel`) or query parameter.
+            existing_id (None | str | Unset): On a 409 for a serial number already provisioned, the id of that device, so a
+                provision whose answer was lost can be repeated safely (`ConflictError.existing_id`).
     """
 
     status_code: int
@@ -37,6 +39,7 @@ class SmsErrorDetail:
     more_info_url: None | str | Unset = UNSET
     service_name: None | str | Unset = UNSET
     field: None | str | Unset = UNSET
+    existing_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,6 +77,12 @@ class SmsErrorDetail:
         else:
             field = self.field
 
+        existing_id: None | str | Unset
+        if isinstance(self.existing_id, Unset):
+            existing_id = UNSET
+        else:
+            existing_id = self.existing_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -92,6 +101,8 @@ class SmsErrorDetail:
             field_dict["serviceName"] = service_name
         if not isinstance(field, Unset):
             field_dict["field"] = field
+        if not isinstance(existing_id, Unset):
+            field_dict["existingId"] = existing_id
 
         return field_dict
 
@@ -191,6 +202,21 @@ class SmsErrorDetail:
             decode_error.prepend_path("field")
             raise
 
+        def _parse_existing_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return UNSET
+            if isinstance(data, str):
+                return data
+            raise DecodeError.wrong_type((), "a string or null", data)
+
+        try:
+            existing_id = _parse_existing_id(d.pop("existingId", UNSET))
+        except DecodeError as decode_error:
+            decode_error.prepend_path("existingId")
+            raise
+
         # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
         _instance = cls(
             status_code,
@@ -200,6 +226,7 @@ class SmsErrorDetail:
             more_info_url,
             service_name,
             field,
+            existing_id,
         )
 
         _instance.additional_properties = d

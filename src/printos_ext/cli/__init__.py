@@ -204,29 +204,11 @@ async def _run(
 
 
 def _describe(error: PrintOSError) -> str:
-    """The error's message; a connection failure also names where it tried to connect, and an
-    argument the SDK names by its Python name is named by the option that set it."""
+    """The error's message; a connection failure also names where it tried to connect (a bad
+    argument of the call is already in the command line's words: see ``_run``)."""
     if isinstance(error, APIConnectionError):
         return f"{origin(error.request.url)}: {error}"
-    message = str(error)
-    if isinstance(error, InvalidArgumentError):
-        name, space, rest = message.partition(" ")
-        option = _OPTIONS.get(name)
-        if option is not None and space:
-            return f"{option} {rest}"
-    return message
-
-
-_OPTIONS = {
-    "model": "--model",
-    "serial_number": "--serial",
-    "location": "--location",
-    "status": "--status",
-    "pages_total": "--pages-total",
-    "ink_level": "--ink-level",
-    "device_id": "ID",
-}
-"""The SDK's argument names, as the CLI's options: messages speak the user's language."""
+    return str(error)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -191,7 +191,7 @@ def _metrics(value: object) -> dict[str, Any]:
     if len(metrics) > MAX_METRIC_KEYS:
         raise _invalid_value("metrics", f"must have at most {MAX_METRIC_KEYS} keys")
     for key in metrics:
-        if not key.strip() or len(key) > MAX_METRIC_KEY_LENGTH:
+        if not _NON_BLANK.search(key) or len(key) > MAX_METRIC_KEY_LENGTH:
             raise _invalid_value(
                 "metrics", f"keys must be 1 to {MAX_METRIC_KEY_LENGTH} characters, not blank"
             )
