@@ -265,14 +265,15 @@ def origin(repo: Path) -> str:
 @pytest.mark.e2e
 def test_added_operation_is_a_minor_release_naming_the_new_method(repo: Path) -> None:
     sha = evolve(repo, "new_operation.yml")
+    base, minor = version(repo), release.next_version(version(repo), [ADDED])
 
     result = regenerate(repo)
 
     assert result.returncode == 0, result.stderr
-    assert "release 0.1.0 -> 0.2.0 (minor); CHANGELOG.md entry written" in result.stdout
-    assert version(repo) == "0.2.0"
+    assert f"release {base} -> {minor} (minor); CHANGELOG.md entry written" in result.stdout
+    assert version(repo) == minor
     assert newest_entry(repo) == (
-        f"## [0.2.0] - {DATE}\n"
+        f"## [{minor}] - {DATE}\n"
         "\n"
         "Generated from HP PrintOS Device API 1.0.0 "
         f"(`openapi/hp-printos-device-api-openapi.yml`, SHA-256 `{sha}`).\n"
@@ -291,14 +292,17 @@ def test_added_operation_is_a_minor_release_naming_the_new_method(repo: Path) ->
 @pytest.mark.e2e
 def test_removed_field_is_a_major_release_under_breaking(repo: Path) -> None:
     sha = evolve(repo, "removed_field.yml")
+    base, major = version(repo), release.next_version(version(repo), [BROKEN])
 
     result = regenerate(repo)
 
     assert result.returncode == 0, result.stderr
-    assert "release 0.1.0 -> 1.0.0 (breaking: major); CHANGELOG.md entry written" in result.stdout
-    assert version(repo) == "1.0.0"
+    assert (
+        f"release {base} -> {major} (breaking: major); CHANGELOG.md entry written" in result.stdout
+    )
+    assert version(repo) == major
     assert newest_entry(repo) == (
-        f"## [1.0.0] - {DATE}\n"
+        f"## [{major}] - {DATE}\n"
         "\n"
         "Generated from HP PrintOS Device API 1.0.0 "
         f"(`openapi/hp-printos-device-api-openapi.yml`, SHA-256 `{sha}`).\n"
@@ -375,24 +379,26 @@ def test_regenerating_again_before_committing_redoes_the_release(repo: Path) -> 
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
         subprocess.run([*git, *command], check=True, capture_output=True, timeout=60)
     committed = snapshot(repo)
+    base = version(repo)
+    minor, major = release.next_version(base, [ADDED]), release.next_version(base, [BROKEN])
     evolve(repo, "new_operation.yml")
     assert regenerate(repo, baseline=None).returncode == 0
-    assert version(repo) == "0.2.0"
+    assert version(repo) == minor
     sha = evolve(repo, "removed_field.yml")
 
     redone = regenerate(repo, baseline=None)
 
     assert redone.returncode == 0, redone.stderr
-    assert "replacing the uncommitted 0.2.0" in redone.stdout
-    assert version(repo) == "1.0.0"
+    assert f"replacing the uncommitted {minor}" in redone.stdout
+    assert version(repo) == major
     assert f"SHA-256 `{sha}`" in newest_entry(repo)
-    assert "## [0.2.0]" not in (repo / "CHANGELOG.md").read_text()
+    assert f"## [{minor}]" not in (repo / "CHANGELOG.md").read_text()
     shutil.copy2(repo / "base.yml", repo / SPEC)
 
     withdrawn = regenerate(repo, baseline=None)
 
     assert withdrawn.returncode == 0, withdrawn.stderr
-    assert "uncommitted release 1.0.0 withdrawn: back to 0.1.0" in withdrawn.stdout
+    assert f"uncommitted release {major} withdrawn: back to {base}" in withdrawn.stdout
     assert {k: v for k, v in snapshot(repo).items() if not k.startswith(".git/")} == {
         k: v for k, v in committed.items() if not k.startswith(".git/")
     }
