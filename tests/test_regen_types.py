@@ -59,6 +59,8 @@ PROBE = textwrap.dedent(
             return httpx.Response(500, json={"message": "down"})
         if path == "/widgets/lost":
             return httpx.Response(200, json={"anything": [1, 2]})
+        if path == "/widgets/label":
+            return httpx.Response(204)
         return httpx.Response(404)
 
     async def main():
@@ -89,6 +91,8 @@ PROBE = textwrap.dedent(
             except APIStatusError as error:
                 out["status_error"] = [type(error).__name__, error.status_code]
             out["lost"] = await client.widgets.get_lost()
+            await client.widgets.label(body="red")
+            await client.widgets.label(body=7)
         out["sent"] = sent
         return out
 
@@ -154,6 +158,12 @@ def test_body_keywords_and_body_are_both_usable_when_properties_have_defaults(
     assert seen["created"] == ["w", "b"]
     assert keywords == {"name": "w", "count": 5, "enabled": True, "colour": "red"}
     assert model["count"] == 7
+
+
+def test_an_optional_body_that_is_a_union_of_primitives_is_sent_as_given(
+    seen: dict[str, Any],
+) -> None:
+    assert [request[3] for request in requests_to(seen, "/widgets/label")] == ['"red"', "7"]
 
 
 def test_a_default_only_response_is_the_success_shape(seen: dict[str, Any]) -> None:
