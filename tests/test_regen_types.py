@@ -34,7 +34,8 @@ PROBE = textwrap.dedent(
     from printos_api_client.types import File
 
     EVENT_ID = "0b6f1d7e-8f7a-4d1e-9a55-0f8d2b7c1a11"
-    EVENT = {"id": EVENT_ID, "at": "2026-11-29T10:00:00Z", "value": 3, "nothing": None}
+    EVENT = {"id": EVENT_ID, "at": "2026-11-29T10:00:00Z", "value": 3, "d": "delta",
+             "nothing": None}
     sent = []
 
     def handler(request):
@@ -158,6 +159,10 @@ def test_body_keywords_and_body_are_both_usable_when_properties_have_defaults(
     assert seen["created"] == ["w", "b"]
     assert keywords == {"name": "w", "count": 5, "enabled": True, "colour": "red"}
     assert model["count"] == 7
+
+
+def test_a_property_named_like_a_local_of_from_dict_round_trips(seen: dict[str, Any]) -> None:
+    assert seen["event_round_trip"]["d"] == "delta"
 
 
 def test_an_optional_body_that_is_a_union_of_primitives_is_sent_as_given(

@@ -61,16 +61,16 @@ class DeviceProvisionRequest:
         # dict first: isinstance against the Mapping ABC alone costs several times more
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise DecodeError.wrong_type((), "an object", src_dict)
-        d = dict(src_dict)
-        model = d.pop("model", UNSET)
+        _fields = dict(src_dict)
+        model = _fields.pop("model", UNSET)
         if not isinstance(model, str):
             raise DecodeError.wrong_type(("model",), "a string", model)
 
-        serial_number = d.pop("serialNumber", UNSET)
+        serial_number = _fields.pop("serialNumber", UNSET)
         if not isinstance(serial_number, str):
             raise DecodeError.wrong_type(("serialNumber",), "a string", serial_number)
 
-        location = d.pop("location", UNSET)
+        location = _fields.pop("location", UNSET)
         if not isinstance(location, str):
             if location is not UNSET:
                 raise DecodeError.wrong_type(("location",), "a string", location)
@@ -83,7 +83,7 @@ class DeviceProvisionRequest:
             location,
         )
 
-        _instance.additional_properties = d
+        _instance.additional_properties = _fields
         return _instance
 
     @property

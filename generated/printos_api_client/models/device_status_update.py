@@ -62,14 +62,14 @@ class DeviceStatusUpdate:
         # dict first: isinstance against the Mapping ABC alone costs several times more
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise DecodeError.wrong_type((), "an object", src_dict)
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        _fields = dict(src_dict)
+        status = _fields.pop("status", UNSET)
         if not isinstance(status, str):
             if status is not UNSET:
                 raise DecodeError.wrong_type(("status",), "a string", status)
             status = None
 
-        _metrics = d.pop("metrics", UNSET)
+        _metrics = _fields.pop("metrics", UNSET)
         metrics: DeviceStatusUpdateMetrics | None
         if isinstance(_metrics, Unset):
             metrics = None
@@ -86,7 +86,7 @@ class DeviceStatusUpdate:
             metrics,
         )
 
-        _instance.additional_properties = d
+        _instance.additional_properties = _fields
         return _instance
 
     @property

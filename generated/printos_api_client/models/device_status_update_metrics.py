@@ -54,14 +54,14 @@ class DeviceStatusUpdateMetrics:
         # dict first: isinstance against the Mapping ABC alone costs several times more
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise DecodeError.wrong_type((), "an object", src_dict)
-        d = dict(src_dict)
-        pages_total = d.pop("pagesTotal", UNSET)
+        _fields = dict(src_dict)
+        pages_total = _fields.pop("pagesTotal", UNSET)
         if not (isinstance(pages_total, int) and not isinstance(pages_total, bool)):
             if pages_total is not UNSET:
                 raise DecodeError.wrong_type(("pagesTotal",), "an integer", pages_total)
             pages_total = None
 
-        ink_level = d.pop("inkLevel", UNSET)
+        ink_level = _fields.pop("inkLevel", UNSET)
         if not (
             isinstance(ink_level, (int, float)) and not isinstance(ink_level, bool)
         ):
@@ -75,7 +75,7 @@ class DeviceStatusUpdateMetrics:
             ink_level,
         )
 
-        _instance.additional_properties = d
+        _instance.additional_properties = _fields
         return _instance
 
     @property

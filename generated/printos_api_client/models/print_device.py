@@ -75,20 +75,20 @@ class PrintDevice:
         # dict first: isinstance against the Mapping ABC alone costs several times more
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise DecodeError.wrong_type((), "an object", src_dict)
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _fields = dict(src_dict)
+        id = _fields.pop("id", UNSET)
         if not isinstance(id, str):
             if id is not UNSET:
                 raise DecodeError.wrong_type(("id",), "a string", id)
             id = None
 
-        model = d.pop("model", UNSET)
+        model = _fields.pop("model", UNSET)
         if not isinstance(model, str):
             if model is not UNSET:
                 raise DecodeError.wrong_type(("model",), "a string", model)
             model = None
 
-        serial_number = d.pop("serialNumber", UNSET)
+        serial_number = _fields.pop("serialNumber", UNSET)
         if not isinstance(serial_number, str):
             if serial_number is not UNSET:
                 raise DecodeError.wrong_type(
@@ -96,13 +96,13 @@ class PrintDevice:
                 )
             serial_number = None
 
-        status = d.pop("status", UNSET)
+        status = _fields.pop("status", UNSET)
         if not isinstance(status, str):
             if status is not UNSET:
                 raise DecodeError.wrong_type(("status",), "a string", status)
             status = None
 
-        _registered_at = d.pop("registeredAt", UNSET)
+        _registered_at = _fields.pop("registeredAt", UNSET)
         registered_at: datetime.datetime | None
         if isinstance(_registered_at, Unset):
             registered_at = None
@@ -127,7 +127,7 @@ class PrintDevice:
             registered_at,
         )
 
-        _instance.additional_properties = d
+        _instance.additional_properties = _fields
         return _instance
 
     @property

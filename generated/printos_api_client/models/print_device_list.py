@@ -59,8 +59,8 @@ class PrintDeviceList:
         # dict first: isinstance against the Mapping ABC alone costs several times more
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise DecodeError.wrong_type((), "an object", src_dict)
-        d = dict(src_dict)
-        _devices = d.pop("devices", UNSET)
+        _fields = dict(src_dict)
+        _devices = _fields.pop("devices", UNSET)
         devices: list[PrintDevice] | None = None
         if _devices is not UNSET:
             if not isinstance(_devices, list):
@@ -79,7 +79,7 @@ class PrintDeviceList:
             devices,
         )
 
-        _instance.additional_properties = d
+        _instance.additional_properties = _fields
         return _instance
 
     @property

@@ -58,9 +58,9 @@ class SmsError:
         # dict first: isinstance against the Mapping ABC alone costs several times more
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise DecodeError.wrong_type((), "an object", src_dict)
-        d = dict(src_dict)
+        _fields = dict(src_dict)
         try:
-            sms_error = SmsErrorDetail.from_dict(d.pop("smsError", UNSET))
+            sms_error = SmsErrorDetail.from_dict(_fields.pop("smsError", UNSET))
         except DecodeError as decode_error:
             decode_error.prepend_path("smsError")
             raise
@@ -70,7 +70,7 @@ class SmsError:
             sms_error,
         )
 
-        _instance.additional_properties = d
+        _instance.additional_properties = _fields
         return _instance
 
     @property

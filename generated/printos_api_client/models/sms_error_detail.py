@@ -118,12 +118,12 @@ class SmsErrorDetail:
         # dict first: isinstance against the Mapping ABC alone costs several times more
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise DecodeError.wrong_type((), "an object", src_dict)
-        d = dict(src_dict)
-        status_code = d.pop("statusCode", UNSET)
+        _fields = dict(src_dict)
+        status_code = _fields.pop("statusCode", UNSET)
         if not (isinstance(status_code, int) and not isinstance(status_code, bool)):
             raise DecodeError.wrong_type(("statusCode",), "an integer", status_code)
 
-        message = d.pop("message", UNSET)
+        message = _fields.pop("message", UNSET)
         if not isinstance(message, str):
             raise DecodeError.wrong_type(("message",), "a string", message)
 
@@ -137,7 +137,7 @@ class SmsErrorDetail:
             raise DecodeError.wrong_type((), "a string or null", data)
 
         try:
-            sub_code = _parse_sub_code(d.pop("subCode", UNSET))
+            sub_code = _parse_sub_code(_fields.pop("subCode", UNSET))
         except DecodeError as decode_error:
             decode_error.prepend_path("subCode")
             raise
@@ -152,7 +152,7 @@ class SmsErrorDetail:
             raise DecodeError.wrong_type((), "a string or null", data)
 
         try:
-            developer_info = _parse_developer_info(d.pop("developerInfo", UNSET))
+            developer_info = _parse_developer_info(_fields.pop("developerInfo", UNSET))
         except DecodeError as decode_error:
             decode_error.prepend_path("developerInfo")
             raise
@@ -167,7 +167,7 @@ class SmsErrorDetail:
             raise DecodeError.wrong_type((), "a string or null", data)
 
         try:
-            more_info_url = _parse_more_info_url(d.pop("moreInfoUrl", UNSET))
+            more_info_url = _parse_more_info_url(_fields.pop("moreInfoUrl", UNSET))
         except DecodeError as decode_error:
             decode_error.prepend_path("moreInfoUrl")
             raise
@@ -182,7 +182,7 @@ class SmsErrorDetail:
             raise DecodeError.wrong_type((), "a string or null", data)
 
         try:
-            service_name = _parse_service_name(d.pop("serviceName", UNSET))
+            service_name = _parse_service_name(_fields.pop("serviceName", UNSET))
         except DecodeError as decode_error:
             decode_error.prepend_path("serviceName")
             raise
@@ -197,7 +197,7 @@ class SmsErrorDetail:
             raise DecodeError.wrong_type((), "a string or null", data)
 
         try:
-            field = _parse_field(d.pop("field", UNSET))
+            field = _parse_field(_fields.pop("field", UNSET))
         except DecodeError as decode_error:
             decode_error.prepend_path("field")
             raise
@@ -212,7 +212,7 @@ class SmsErrorDetail:
             raise DecodeError.wrong_type((), "a string or null", data)
 
         try:
-            existing_id = _parse_existing_id(d.pop("existingId", UNSET))
+            existing_id = _parse_existing_id(_fields.pop("existingId", UNSET))
         except DecodeError as decode_error:
             decode_error.prepend_path("existingId")
             raise
@@ -229,7 +229,7 @@ class SmsErrorDetail:
             existing_id,
         )
 
-        _instance.additional_properties = d
+        _instance.additional_properties = _fields
         return _instance
 
     @property
