@@ -30,7 +30,7 @@ PROBE = textwrap.dedent(
     import asyncio, datetime, io, json, uuid
     import httpx
     from printos_ext import PrintOSClient, APIStatusError
-    from printos_api_client.models import Event, Kind, UploadBody, WidgetCreate
+    from printos_api_client.models import Event, Kind, Meta, UploadBody, WidgetCreate
     from printos_api_client.types import File
 
     EVENT_ID = "0b6f1d7e-8f7a-4d1e-9a55-0f8d2b7c1a11"
@@ -60,7 +60,7 @@ PROBE = textwrap.dedent(
             return httpx.Response(500, json={"message": "down"})
         if path == "/widgets/lost":
             return httpx.Response(200, json={"anything": [1, 2]})
-        if path == "/widgets/label":
+        if path in ("/widgets/label", "/widgets/meta"):
             return httpx.Response(204)
         return httpx.Response(404)
 
@@ -94,6 +94,9 @@ PROBE = textwrap.dedent(
             out["lost"] = await client.widgets.get_lost()
             await client.widgets.label(body="red")
             await client.widgets.label(body=7)
+            await client.widgets.label()
+            await client.widgets.annotate(body=Meta(source="s"))
+            await client.widgets.annotate()
         out["sent"] = sent
         return out
 
@@ -165,10 +168,11 @@ def test_a_property_named_like_a_local_of_from_dict_round_trips(seen: dict[str, 
     assert seen["event_round_trip"]["d"] == "delta"
 
 
-def test_an_optional_body_that_is_a_union_of_primitives_is_sent_as_given(
+def test_an_optional_body_that_is_a_union_is_sent_as_given_and_absent_sends_nothing(
     seen: dict[str, Any],
 ) -> None:
-    assert [request[3] for request in requests_to(seen, "/widgets/label")] == ['"red"', "7"]
+    assert [request[3] for request in requests_to(seen, "/widgets/label")] == ['"red"', "7", ""]
+    assert [request[3] for request in requests_to(seen, "/widgets/meta")] == ['{"source":"s"}', ""]
 
 
 def test_a_default_only_response_is_the_success_shape(seen: dict[str, Any]) -> None:
