@@ -60,7 +60,7 @@ PROBE = textwrap.dedent(
             return httpx.Response(500, json={"message": "down"})
         if path == "/widgets/lost":
             return httpx.Response(200, json={"anything": [1, 2]})
-        if path in ("/widgets/label", "/widgets/meta"):
+        if path in ("/widgets/label", "/widgets/meta", "/sections/guides/intro"):
             return httpx.Response(204)
         return httpx.Response(404)
 
@@ -97,6 +97,7 @@ PROBE = textwrap.dedent(
             await client.widgets.label()
             await client.widgets.annotate(body=Meta(source="s"))
             await client.widgets.annotate()
+            await client.sections.get("guides", "intro")
         out["sent"] = sent
         return out
 
@@ -173,6 +174,12 @@ def test_an_optional_body_that_is_a_union_is_sent_as_given_and_absent_sends_noth
 ) -> None:
     assert [request[3] for request in requests_to(seen, "/widgets/label")] == ['"red"', "7", ""]
     assert [request[3] for request in requests_to(seen, "/widgets/meta")] == ['{"source":"s"}', ""]
+
+
+def test_a_path_parameter_with_a_spec_default_stays_positional_before_one_without(
+    seen: dict[str, Any],
+) -> None:
+    assert [request[0] for request in requests_to(seen, "/sections/guides/intro")] == ["GET"]
 
 
 def test_a_default_only_response_is_the_success_shape(seen: dict[str, Any]) -> None:
