@@ -58,6 +58,7 @@ PROBE = textwrap.dedent(
             out["truth"] = await client.true_.get_truth()
             await client.none.get_nothing()
             await client.class_.list_classes()
+            await client.operation.list()
             await client.request_.list()
             await client.auth_.get()
             await client.with_options_.get()
@@ -108,6 +109,7 @@ def test_keyword_tags_and_a_tag_named_like_a_model_get_distinct_class_names(
     assert classes["none"] == "NoneResource"
     assert classes["class_"] == "Class"
     assert classes["pet"] == "PetResource"  # the model Pet keeps its name
+    assert classes["operation"] == "OperationResource"  # the client's Operation keeps its name
     assert seen["pets"] == ["Rex"]
     assert seen["truth"] == "yes"
 
@@ -158,9 +160,11 @@ def test_every_rename_is_a_line_of_the_change_report(seen: dict[str, Any]) -> No
         "(timeout is the method's own keyword)",
         "renamed: client.data.create_item(name_=...): body property name (name is taken)",
         'renamed: class PetResource: tag "pet" (Pet is a keyword or a name the module needs)',
+        'renamed: class OperationResource: tag "operation" '
+        "(Operation is a keyword or a name the module needs)",
     ):
         assert expected in lines
-    assert len(lines) == 19
+    assert len(lines) == 20
 
 
 @pytest.mark.e2e
@@ -169,7 +173,7 @@ def test_strict_refuses_a_spec_that_needs_renames(tmp_path: Path) -> None:
     result = regenerate("--spec", FIXTURE, "--output", output, "--baseline", SPEC, "--strict")
 
     assert result.returncode == 2
-    assert "--strict: 19 omitted or renamed piece(s)" in result.stderr
+    assert "--strict: 20 omitted or renamed piece(s)" in result.stderr
     assert not output.exists()
 
 
