@@ -138,6 +138,8 @@ def _json(text: str) -> Any:
         return json.loads(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not valid JSON ({exc})") from None
+    except RecursionError:  # ``[[[[...`` deeper than the interpreter's stack
+        raise argparse.ArgumentTypeError("not valid JSON (nested too deeply)") from None
 
 
 def _boolean(text: str) -> bool:
@@ -226,7 +228,10 @@ def call_arguments(
     given = vars(args)
     keywords = {name: given[name] for name in command.keywords if name in given}
     if "body" in keywords:
-        keywords["body"] = _converter(command.hints.get("body"))(json.dumps(keywords["body"]))
+        try:
+            keywords["body"] = _converter(command.hints.get("body"))(json.dumps(keywords["body"]))
+        except argparse.ArgumentTypeError as exc:  # checked after parsing: argparse cannot word it
+            parser.error(f"argument --body: {exc}")
     else:
         missing = [name for name in command.required() if name not in keywords]
         if missing:
