@@ -466,3 +466,39 @@ def test_the_demo_piped_into_a_reader_that_leaves_ends_quietly() -> None:
     _, err = cli.communicate(timeout=60)
     assert b"Traceback" not in err
     assert cli.returncode == 141
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", "5", "null", '"text"'])
+def test_a_body_that_is_json_but_not_an_object_is_a_one_line_usage_error(
+    sandbox: SandboxServer, body: str
+) -> None:
+    result = printos("devices", "provision", "--body", body, base_url=sandbox.url)
+    line = one_line_error(result)
+    assert "argument --body: does not match DeviceProvisionRequest: expected an object" in line
+
+
+def test_a_body_nested_deeper_than_the_stack_is_a_one_line_usage_error(
+    sandbox: SandboxServer,
+) -> None:
+    result = printos("devices", "provision", "--body", "[" * 100_000, base_url=sandbox.url)
+    assert "nested too deeply" in one_line_error(result)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_body_file_that_never_ends_is_a_one_line_usage_error(sandbox: SandboxServer) -> None:
+    result = printos("devices", "provision", "--body", "@/dev/zero", base_url=sandbox.url)
+    assert "cannot read '/dev/zero': larger than" in one_line_error(result)
+
+
+def test_a_body_file_over_the_limit_is_refused_before_parsing(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from printos_ext.cli import operations
+
+    monkeypatch.setattr(operations, "MAX_BODY_FILE_BYTES", 10)
+    body = tmp_path / "body.json"
+    body.write_text('{"model": "m"}')
+    with pytest.raises(argparse.ArgumentTypeError, match="larger than 10 bytes"):
+        operations._json(f"@{body}")
+    body.write_text("[1, 2, 3]")
+    assert operations._json(f"@{body}") == [1, 2, 3]

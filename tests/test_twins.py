@@ -221,6 +221,17 @@ def test_a_closed_client_raises_client_closed(twin: Twin, mock: respx.MockRouter
         twin.run(client.devices.list())
 
 
+def test_the_closed_client_error_names_neither_client_class(
+    twin: Twin, mock: respx.MockRouter
+) -> None:
+    client = twin.client(base_url=BASE)
+    twin.call(client.aclose if twin.kind == "async" else client.close)
+    with pytest.raises(ClientClosedError) as caught:
+        twin.run(client.devices.list())
+    assert "PrintOSClient" not in str(caught.value)
+    assert "'with'" in str(caught.value)
+
+
 def test_bulk_gives_one_result_per_item_in_input_order(twin: Twin, mock: respx.MockRouter) -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         serial = request.read().decode()

@@ -107,8 +107,10 @@ def _not_encodable(request: httpx.Request, exc: UnicodeEncodeError) -> InvalidAr
 
 
 def _closed() -> ClientClosedError:
+    # Shared by PrintOSClient and SyncPrintOSClient, so it names neither class nor 'async with'.
     return ClientClosedError(
-        "the client is closed: create a new PrintOSClient (or use it inside 'async with')"
+        "the client is closed: create a new client (or use it inside a 'with' or 'async with' "
+        "block, which closes it at the end)"
     )
 
 

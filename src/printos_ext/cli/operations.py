@@ -10,7 +10,7 @@ docstring), so an operation a new spec adds is a command after regeneration alon
 * Path parameters are positional arguments (the metavar is the last word of the name:
   ``device_id`` -> ``ID``); query and body keywords are ``--kebab-case`` options (argparse accepts
   an unambiguous prefix: ``--serial`` for ``--serial-number``); ``--body JSON`` or
-  ``--body @file.json`` gives the whole request body instead.
+  ``--body @file.json`` (at most 64 MiB) gives the whole request body instead.
 * Output: a table for a list, one line for an object or for nothing (``updated dev-1``), or
   ``--json``.
 """
@@ -128,16 +128,32 @@ def _base(hint: Any) -> Any:
     return hint
 
 
+MAX_BODY_FILE_BYTES = 64 * 1024 * 1024
+"""The most ``--body @file`` reads: a device, a pipe or ``/dev/zero`` may never end."""
+
+
+def _read_body_file(name: str) -> str:
+    try:
+        with Path(name).open("rb") as file:
+            data = file.read(MAX_BODY_FILE_BYTES + 1)
+        if len(data) > MAX_BODY_FILE_BYTES:
+            raise argparse.ArgumentTypeError(
+                f"cannot read {name!r}: larger than {MAX_BODY_FILE_BYTES} bytes"
+            )
+        return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {name!r}: {exc}") from None
+
+
 def _json(text: str) -> Any:
     if text.startswith("@"):
-        try:
-            text = Path(text[1:]).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise argparse.ArgumentTypeError(f"cannot read {text[1:]!r}: {exc}") from None
+        text = _read_body_file(text[1:])
     try:
         return json.loads(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not valid JSON ({exc})") from None
+    except RecursionError:  # ``[[[[...`` deeper than the interpreter's stack
+        raise argparse.ArgumentTypeError("not valid JSON (nested too deeply)") from None
 
 
 def _boolean(text: str) -> bool:
@@ -226,7 +242,10 @@ def call_arguments(
     given = vars(args)
     keywords = {name: given[name] for name in command.keywords if name in given}
     if "body" in keywords:
-        keywords["body"] = _converter(command.hints.get("body"))(json.dumps(keywords["body"]))
+        try:
+            keywords["body"] = _converter(command.hints.get("body"))(json.dumps(keywords["body"]))
+        except argparse.ArgumentTypeError as exc:  # checked after parsing: argparse cannot word it
+            parser.error(f"argument --body: {exc}")
     else:
         missing = [name for name in command.required() if name not in keywords]
         if missing:
