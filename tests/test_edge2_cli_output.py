@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from printos_ext._cli_args import SANDBOX_EXTRA
+from printos_ext.cli._args import SANDBOX_EXTRA
 from printos_ext.cli._table import utc_text
 from printos_ext.sandbox import SandboxServer, serve_sandbox
 

@@ -28,7 +28,6 @@ from typing import Any
 
 import anyio
 
-from .. import _cli_args as cli_args
 from .._text import server_text
 from .._urls import is_loopback, origin
 from ..client import PrintOSClient
@@ -41,6 +40,7 @@ from ..errors import (
     PermissionDeniedError,
     PrintOSError,
 )
+from . import _args as cli_args
 from . import operations
 from ._about import VersionAction
 

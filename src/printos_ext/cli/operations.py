@@ -30,9 +30,9 @@ from typing import Any
 
 import attrs
 
-from .. import _cli_args as cli_args
 from .. import _generated as gen
 from .._text import server_text
+from . import _args as cli_args
 from ._table import render_table, utc_text
 
 __all__ = ["Command", "commands", "render", "render_json"]

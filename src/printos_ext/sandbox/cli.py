@@ -16,7 +16,7 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from .. import _cli_args as cli_args
+from ..cli import _args as cli_args
 from .app import Sandbox
 from .faults import Faults
 from .routes import DEFAULT_BODY_TIMEOUT
