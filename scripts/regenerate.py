@@ -743,10 +743,14 @@ def tree_files(root: Path) -> dict[str, Path]:
 
 
 def differences(expected: Path, actual: Path) -> list[str]:
-    """Lines such as ``changed: models/print_device.py``, sorted; empty when identical."""
+    """Lines such as ``changed: models/print_device.py``, sorted; empty when identical.
+
+    ``expected`` is what the spec generates now, ``actual`` the tree on disk: a file only the
+    spec makes is ``new``, one only the disk has is ``removed`` (the spec no longer makes it).
+    """
     want, have = tree_files(expected), tree_files(actual)
-    lines = [f"missing: {name}" for name in sorted(want.keys() - have.keys())]
-    lines += [f"extra: {name}" for name in sorted(have.keys() - want.keys())]
+    lines = [f"new: {name}" for name in sorted(want.keys() - have.keys())]
+    lines += [f"removed: {name}" for name in sorted(have.keys() - want.keys())]
     lines += [
         f"changed: {name}"
         for name in sorted(want.keys() & have.keys())

@@ -317,3 +317,21 @@ def test_an_operation_the_generator_drops_without_a_warning_is_named(tmp_path: P
         "omitted: POST /other (postOther): the generator wrote no code for it "
         "(stock openapi-python-client neither)"
     ]
+
+
+def test_drift_listing_calls_a_file_the_spec_now_makes_new_and_one_it_no_longer_makes_removed(
+    tmp_path: Path,
+) -> None:
+    regenerate = regenerate_module()
+    fresh, committed = tmp_path / "fresh", tmp_path / "committed"
+    for tree, names in ((fresh, ("same.py", "get_device.py")), (committed, ("same.py", "old.py"))):
+        tree.mkdir()
+        for name in names:
+            (tree / name).write_text(name, encoding="utf-8")
+    (committed / "same.py").write_text("edited", encoding="utf-8")
+
+    assert regenerate.differences(fresh, committed) == [
+        "new: get_device.py",
+        "removed: old.py",
+        "changed: same.py",
+    ]
