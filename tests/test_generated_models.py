@@ -167,9 +167,9 @@ def test_unparsable_datetime_is_a_decode_error_naming_the_field() -> None:
     error = decode_error({"devices": [device(), device(registeredAt="24/11/2026 10:00")]})
 
     assert error.path == ("devices", 1, "registeredAt")
-    assert error.reason == "expected an ISO 8601 date-time string, got '24/11/2026 10:00'"
+    assert error.reason == "expected an RFC 3339 date-time string, got '24/11/2026 10:00'"
     assert str(error) == (
-        "devices[1].registeredAt: expected an ISO 8601 date-time string, got '24/11/2026 10:00'"
+        "devices[1].registeredAt: expected an RFC 3339 date-time string, got '24/11/2026 10:00'"
     )
     assert error.__cause__ is None
     assert error.__suppress_context__
@@ -189,7 +189,7 @@ def test_int_for_a_datetime_names_the_path_and_the_json_type() -> None:
     error = decode_error(payload)
 
     assert error.path == ("devices", 3, "registeredAt")
-    assert str(error) == "devices[3].registeredAt: expected an ISO 8601 date-time string, got int"
+    assert str(error) == "devices[3].registeredAt: expected an RFC 3339 date-time string, got int"
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_non_object_list_item_is_a_decode_error_at_its_index() -> None:
             PrintDevice,
             {"registeredAt": None},
             ("registeredAt",),
-            "expected an ISO 8601 date-time string, got null",
+            "expected an RFC 3339 date-time string, got null",
             id="datetime",
         ),
         pytest.param(

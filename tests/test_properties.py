@@ -246,7 +246,7 @@ async def test_a_value_of_the_wrong_type_anywhere_is_a_validation_error(
 
 def conforms(document: Any) -> bool | None:
     """An independent reading of the schema: True, False, or None when a registeredAt string
-    decides (whether the SDK's ISO 8601 parser takes a given string is not this oracle's call)."""
+    decides (whether the SDK's RFC 3339 parser takes a given string is not this oracle's call)."""
     if not isinstance(document, dict):
         return False
     items = document.get("devices", [])

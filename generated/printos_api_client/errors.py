@@ -31,7 +31,7 @@ class DecodeError(ValueError):
     Attributes:
         path: where in the JSON document the problem is, as keys and list indexes, e.g. ``("devices", 3, "registeredAt")``;
             empty when the document itself is the problem.
-        reason: what is wrong there, e.g. ``expected an ISO 8601 date-time string, got int``.
+        reason: what is wrong there, e.g. ``expected an RFC 3339 date-time string, got int``.
     """
 
     path: tuple[str | int, ...]

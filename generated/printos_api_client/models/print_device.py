@@ -109,13 +109,13 @@ class PrintDevice:
         else:
             if not isinstance(_registered_at, str):
                 raise DecodeError.wrong_type(
-                    ("registeredAt",), "an ISO 8601 date-time string", _registered_at
+                    ("registeredAt",), "an RFC 3339 date-time string", _registered_at
                 )
             try:
                 registered_at = parse_datetime(_registered_at)
             except (TypeError, ValueError):
                 raise DecodeError.bad_value(
-                    ("registeredAt",), "an ISO 8601 date-time string", _registered_at
+                    ("registeredAt",), "an RFC 3339 date-time string", _registered_at
                 ) from None
 
         # by position: keyword arguments to a class are gathered into a dict per call, costing more than __init__
