@@ -1,11 +1,6 @@
-"""Typed errors for an HTTP client that cannot be created from the process environment.
-
-httpx reads the environment when a client is created (``trust_env``): ``SSL_CERT_FILE`` /
-``SSL_CERT_DIR`` for the CA bundle, ``HTTP_PROXY`` / ``HTTPS_PROXY`` / ``ALL_PROXY`` for proxies.
-A file that does not exist, a SOCKS proxy without the ``socksio`` package or a proxy URL of an
-unknown scheme makes that fail with ``FileNotFoundError``, ``ImportError``, ``ValueError`` or
-``ssl.SSLError``: a setup mistake, not a bug, so the SDK raises InvalidArgumentError naming the
-variables that are set. Proxy URLs may carry a password: they are never quoted.
+"""Typed errors for an HTTP client that cannot be created from the process environment: httpx
+reads ``SSL_CERT_FILE`` and the proxy variables then, and a bad one is a setup mistake, not a bug.
+See docs/client.md, "The environment".
 """
 
 from __future__ import annotations
@@ -13,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import ssl
-from collections.abc import Mapping
 
 import httpx
 
@@ -25,22 +19,14 @@ __all__ = ["SETUP_ERRORS", "setup_error"]
 SETUP_ERRORS = (OSError, ImportError, ValueError, ssl.SSLError, httpx.InvalidURL)
 """What creating an ``httpx.AsyncClient`` raises for a bad environment or ``verify=`` value."""
 
-_VARIABLES = (
-    "SSL_CERT_FILE",
-    "SSL_CERT_DIR",
-    "HTTPS_PROXY",
-    "HTTP_PROXY",
-    "ALL_PROXY",
-    "NO_PROXY",
-)
+_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
 _USERINFO = re.compile(r"//[^/@\s]*@")
 
 
-def setup_error(
-    exc: BaseException, environ: Mapping[str, str] | None = None
-) -> InvalidArgumentError:
-    """The InvalidArgumentError for ``exc``, raised while creating the HTTP client."""
-    env = os.environ if environ is None else environ
+def setup_error(exc: BaseException) -> InvalidArgumentError:
+    """The InvalidArgumentError for ``exc``, raised while creating the HTTP client: it names the
+    variables that are set, and never quotes a proxy URL's password."""
+    env = os.environ
     present = [name for name in _VARIABLES if name in env or name.lower() in env]
     where = (
         f"check the environment variables {', '.join(present)} and the verify= argument"
