@@ -125,7 +125,6 @@ class PrintOSClient(gen.APIResources):
                     f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
                 )
             self._pool = io.Pool(http_client)
-            self._owns_http = False
             self._headers = defaults
         else:
             hooks = {k: list(v) for k, v in event_hooks.items()} if event_hooks else None
@@ -151,7 +150,7 @@ class PrintOSClient(gen.APIResources):
                 ) from None
             except SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
                 raise setup_error(exc) from exc
-            self._owns_http = True
+        self._owns_http = http_client is None
         self._sleep: Sleep = sleep or io.sleep
         self._rng = rng or random.Random()
         self._base = str(self.base_url).rstrip("/")
@@ -518,14 +517,13 @@ def _check_headers(name: str, headers: Mapping[str, str]) -> Mapping[str, str]:
             f"{name} must be a mapping of str to str, got {type(headers).__name__}"
         )
     for key, value in headers.items():
-        if not isinstance(key, str):
-            raise InvalidArgumentError(
-                f"{name} must map str to str; it has a key of type {type(key).__name__}"
+        if not isinstance(key, str) or not isinstance(value, str):
+            what = (
+                f"{key!r} maps to a {type(value).__name__}"
+                if isinstance(key, str)
+                else f"it has a key of type {type(key).__name__}"
             )
-        if not isinstance(value, str):
-            raise InvalidArgumentError(
-                f"{name} must map str to str; {key!r} maps to a {type(value).__name__}"
-            )
+            raise InvalidArgumentError(f"{name} must map str to str; {what}")
         if not _HEADER_NAME.fullmatch(key):
             raise InvalidArgumentError(
                 f"{name}: {server_text(key, 100)!r} is not a valid HTTP header name "

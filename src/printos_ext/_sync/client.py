@@ -129,7 +129,6 @@ class SyncPrintOSClient(gen.SyncAPIResources):
                     f"http_client must be an httpx.Client, got {type(http_client).__name__}"
                 )
             self._pool = io.Pool(http_client)
-            self._owns_http = False
             self._headers = defaults
         else:
             hooks = {k: list(v) for k, v in event_hooks.items()} if event_hooks else None
@@ -155,7 +154,7 @@ class SyncPrintOSClient(gen.SyncAPIResources):
                 ) from None
             except SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
                 raise setup_error(exc) from exc
-            self._owns_http = True
+        self._owns_http = http_client is None
         self._sleep: Sleep = sleep or io.sleep
         self._rng = rng or random.Random()
         self._base = str(self.base_url).rstrip("/")
