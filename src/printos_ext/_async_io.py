@@ -25,7 +25,6 @@ __all__ = [
     "in_flight_limit",
     "run_workers",
     "sleep",
-    "slots",
 ]
 
 A = TypeVar("A")
@@ -56,7 +55,7 @@ async def run_workers(count: int, worker: Callable[[A], Coroutine[Any, Any, None
             tg.start_soon(worker, arg)
 
 
-def slots(http: httpx.AsyncClient) -> anyio.Semaphore:
+def _slots(http: httpx.AsyncClient) -> anyio.Semaphore:
     """A first-come semaphore of :func:`in_flight_limit` slots for ``http``. ``fast_acquire``:
     a free slot is taken without a trip through the event loop, so no queue costs nothing."""
     return anyio.Semaphore(in_flight_limit(http), fast_acquire=True)
@@ -130,7 +129,7 @@ class Pool:
         self, http: httpx.AsyncClient, rebuild: Callable[[], httpx.AsyncClient] | None = None
     ) -> None:
         self.http = http
-        self.slots: anyio.Semaphore = slots(http)
+        self.slots: anyio.Semaphore = _slots(http)
         self.loop: object = None
         self.moved = False  # used from more than one loop
         self.rebuild = rebuild  # makes the same client again; None for one that is not ours
@@ -150,7 +149,7 @@ class Pool:
             if self.rebuild is not None:
                 # The old client is not closed: its loop is gone, and closing needs it.
                 self.http = self.rebuild()
-            self.slots = slots(self.http)  # a semaphore belongs to a loop too
+            self.slots = _slots(self.http)  # a semaphore belongs to a loop too
             self.moved = True
         self.loop = loop
 

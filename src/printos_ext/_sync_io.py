@@ -17,7 +17,7 @@ import httpx
 
 from ._async_io import in_flight_limit
 
-__all__ = ["Pool", "check_deadline", "complete_now", "deadline", "run_workers", "sleep", "slots"]
+__all__ = ["Pool", "check_deadline", "complete_now", "deadline", "run_workers", "sleep"]
 
 A = TypeVar("A")
 
@@ -39,12 +39,6 @@ def run_workers(count: int, worker: Callable[[A], None], arg: A) -> None:
         future.result()
 
 
-def slots(http: httpx.Client) -> threading.BoundedSemaphore:
-    """A semaphore of :func:`~printos_ext._async_io.in_flight_limit` slots for ``http``: threads
-    beyond the pool's size wait here, outside their deadline, as async calls do."""
-    return threading.BoundedSemaphore(in_flight_limit(http))
-
-
 class Pool:
     """The HTTP client and in-flight slots of a SyncPrintOSClient and its ``with_options``
     copies. Any thread may use them: unlike the async pool, never bound, moved or rebuilt."""
@@ -56,7 +50,8 @@ class Pool:
     ) -> None:
         del rebuild  # the async pool's way to follow another loop; threads never need it
         self.http = http
-        self.slots = slots(http)
+        # Threads beyond the pool's size wait here, outside their deadline, as async calls do.
+        self.slots = threading.BoundedSemaphore(in_flight_limit(http))
 
     def follow(self) -> None:
         """Nothing to follow: threads share the pool."""

@@ -169,11 +169,9 @@ class PrintOSClient(gen.APIResources):
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Self:
-        """A copy of this client with other defaults, sharing its connection pool.
-
-        ``timeout`` and ``max_retries`` replace this client's; ``headers`` are added to its. The
-        copy never closes the pool (``aclose()`` on it does nothing): close the original.
-        """
+        """A copy of this client with other defaults, sharing its connection pool: ``timeout``
+        and ``max_retries`` replace this client's, ``headers`` are added to its. The copy never
+        closes the pool (``aclose()`` on it does nothing): close the original."""
         clone = copy.copy(self)
         for name in self.RESOURCES:  # resources are bound to the client that made them
             clone.__dict__.pop(name, None)
