@@ -107,7 +107,7 @@ class BoundedDecoder:
         self.received += len(raw)
         if self.received > self._raw_limit:
             raise LimitExceeded
-        yield from self._through(raw, 0)
+        return self._through(raw, 0)
 
     def finish(self) -> Iterator[bytes]:
         for index, layer in enumerate(self._layers):

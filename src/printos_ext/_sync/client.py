@@ -436,18 +436,18 @@ class SyncPrintOSClient(gen.SyncAPIResources):
         declared = response.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise ResponseTooLargeError(response, limit)
-        encoded = "content-encoding" in response.headers
+        codings = response.headers.get_list("content-encoding")
         try:
-            decoder = BoundedDecoder(response.headers.get_list("content-encoding"), limit)
-            # Decoded here, so not by httpx: the header no longer describes the body.
-            response.headers.pop("content-encoding", None)
+            decoder = BoundedDecoder(codings, limit)
+            if codings:  # decoded here, so not by httpx: the header no longer describes the body
+                del response.headers["content-encoding"]
             response.stream = _Bounded(response, decoder)
             response.read()
         except LimitExceeded:
             raise ResponseTooLargeError(response, limit) from None
         except DecodingFailed as exc:
             raise ResponseDecodingError(response.request, str(exc), response) from None
-        if encoded:
+        if codings:
             response.headers["content-length"] = str(len(response.content))
 
 
