@@ -98,11 +98,8 @@ def check_deadline() -> None:
 
 
 def current_loop() -> object:
-    """The running event loop (asyncio) or run (trio, its token); None outside of both.
-
-    Read from sys.modules: a program that has not imported a library cannot be running on it,
-    and this runs once per request.
-    """
+    """The running event loop (asyncio) or run (trio, its token); None outside of both. Read
+    from sys.modules (it runs once per request): a program without a library cannot run on it."""
     aio = sys.modules.get("asyncio")
     if aio is not None:
         try:

@@ -23,7 +23,6 @@ from . import _async_io as io
 from . import _generated as gen
 from . import _validate as check
 from ._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitExceeded
-from ._environment import SETUP_ERRORS, setup_error
 from ._response import RawResponse
 from ._text import server_text
 from ._transport_errors import UNENCODABLE, built, classify, closed_error, encoding_error
@@ -148,8 +147,8 @@ class PrintOSClient(gen.APIResources):
                     f"headers: a header value cannot be sent: {exc.encoding} {exc.reason} "
                     "(the value is not shown)"
                 ) from None
-            except SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
-                raise setup_error(exc) from exc
+            except _SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
+                raise _setup_error(exc) from exc
         self._owns_http = http_client is None
         self._sleep: Sleep = sleep or io.sleep
         self._rng = rng or random.Random()
@@ -480,6 +479,42 @@ def _credentials_in(env: Mapping[str, str]) -> bool:
             f"{present} is set but {missing} is not: set both to sign requests, or neither"
         )
     return key
+
+
+_SETUP_ERRORS = (OSError, ImportError, ValueError, ssl.SSLError, httpx.InvalidURL)
+"""What creating the httpx client raises for a bad environment or ``verify=`` value."""
+_SETUP_VARIABLES = (
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "HTTPS_PROXY",
+    "HTTP_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+)
+_USERINFO = re.compile(r"//[^/@\s]*@")
+
+
+def _setup_error(exc: BaseException) -> InvalidArgumentError:
+    """The InvalidArgumentError for ``exc``, raised by httpx creating its client from the process
+    environment (see docs/client.md, "The environment"): it names the variables that are set,
+    and never quotes a proxy URL's password."""
+    env = os.environ
+    present = [name for name in _SETUP_VARIABLES if name in env or name.lower() in env]
+    where = (
+        f"check the environment variables {', '.join(present)} and the verify= argument"
+        if present
+        else "check the verify= argument"
+    )
+    detail = _USERINFO.sub("//***@", str(exc))  # a proxy URL's user and password, if quoted
+    if isinstance(exc, OSError) and exc.filename is not None:
+        detail = f"{exc.strerror or detail}: {exc.filename}"
+    elif isinstance(exc, OSError):  # httpx loads SSL_CERT_FILE without naming it on failure
+        cafile = env.get("SSL_CERT_FILE")
+        if cafile and not os.path.isfile(cafile):
+            detail = f"{exc.strerror or detail}: SSL_CERT_FILE={cafile}"
+    return InvalidArgumentError(
+        f"cannot create the HTTP client ({where}): {type(exc).__name__}: {server_text(detail, 200)}"
+    )
 
 
 def _base_url(value: str | httpx.URL | None) -> httpx.URL:

@@ -23,14 +23,16 @@ from .. import _generated as gen
 from .. import _sync_io as io
 from .. import _validate as check
 from .._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitExceeded
-from .._environment import SETUP_ERRORS, setup_error
 from .._response import RawResponse
 from .._transport_errors import UNENCODABLE, built, classify, closed_error, encoding_error
 from .._urls import is_loopback, origin, raw_path
 from ..auth import BASE_PATH_EXTENSION, PrintOSHmacAuth, base_path_of
 from ..client import _HEADER_BREAK as _HEADER_BREAK
 from ..client import _HEADER_NAME as _HEADER_NAME
+from ..client import _SETUP_ERRORS as _SETUP_ERRORS
+from ..client import _SETUP_VARIABLES as _SETUP_VARIABLES
 from ..client import _URL_CACHE_SIZE as _URL_CACHE_SIZE
+from ..client import _USERINFO as _USERINFO
 from ..client import DEFAULT_BASE_URL as DEFAULT_BASE_URL
 from ..client import DEFAULT_MAX_RESPONSE_BYTES as DEFAULT_MAX_RESPONSE_BYTES
 from ..client import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
@@ -44,6 +46,7 @@ from ..client import _base_url as _base_url
 from ..client import _check_headers as _check_headers
 from ..client import _credentials_in as _credentials_in
 from ..client import _retries as _retries
+from ..client import _setup_error as _setup_error
 from ..client import _split_timeout as _split_timeout
 from ..client import logger as logger
 from ..errors import (
@@ -152,8 +155,8 @@ class SyncPrintOSClient(gen.SyncAPIResources):
                     f"headers: a header value cannot be sent: {exc.encoding} {exc.reason} "
                     "(the value is not shown)"
                 ) from None
-            except SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
-                raise setup_error(exc) from exc
+            except _SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
+                raise _setup_error(exc) from exc
         self._owns_http = http_client is None
         self._sleep: Sleep = sleep or io.sleep
         self._rng = rng or random.Random()
