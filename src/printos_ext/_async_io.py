@@ -61,10 +61,10 @@ def _slots(http: httpx.AsyncClient) -> anyio.Semaphore:
     return anyio.Semaphore(in_flight_limit(http), fast_acquire=True)
 
 
-def deadline(seconds: float) -> Any:
-    """An async context manager raising TimeoutError when its block outlasts ``seconds``, by
-    cancelling whatever the block awaits. On asyncio, ``asyncio.timeout`` does that at a fraction
-    of the per-request cost of anyio's cancel scope, which other loops (trio) get."""
+def deadline(seconds: float | None) -> Any:
+    """An async context manager raising TimeoutError when its block outlasts ``seconds`` (None:
+    no limit), by cancelling whatever the block awaits. On asyncio, ``asyncio.timeout`` does that
+    at a fraction of the per-request cost of anyio's cancel scope, which other loops (trio) get."""
     aio = sys.modules.get("asyncio")  # not imported: a program without it cannot run on it
     if aio is not None and isinstance(current_loop(), aio.AbstractEventLoop):
         return aio.timeout(seconds)
@@ -72,7 +72,7 @@ def deadline(seconds: float) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def _fail_after(seconds: float) -> AsyncIterator[None]:
+async def _fail_after(seconds: float | None) -> AsyncIterator[None]:
     with anyio.fail_after(seconds):
         yield
 

@@ -61,9 +61,10 @@ class Pool:
 
 
 @contextlib.contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Mark the block as one attempt that must end within ``seconds``; see check_deadline."""
-    token = _expires.set(time.monotonic() + seconds)
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Mark the block as one attempt that must end within ``seconds`` (None: no limit); see
+    check_deadline."""
+    token = _expires.set(None if seconds is None else time.monotonic() + seconds)
     try:
         yield
     finally:

@@ -407,25 +407,19 @@ class SyncPrintOSClient(gen.SyncAPIResources):
         """One try: a slot among the requests in flight (waiting for one is not part of the
         deadline), then send and read the body, all within the deadline, which raises
         TimeoutError. See docs/client.md, "Deadlines" and "Requests in flight"."""
-        with self._pool.slots:
-            if deadline is None:
-                return self._exchange(request)
-            with io.deadline(deadline):
-                return self._exchange(request)
-
-    def _exchange(self, request: httpx.Request) -> httpx.Response:
         # HMAC signs the path relative to the service base URL; tell the auth where that is.
         request.extensions[BASE_PATH_EXTENSION] = self._base_path
-        # Never follow a redirect, whatever the http_client's own setting: following one could
-        # send the credentials to another origin. A 3xx becomes a RedirectError in _send.
-        response = self._pool.http.send(
-            request, auth=self.auth, stream=True, follow_redirects=False
-        )
-        try:
-            self._read(response)
-        finally:
-            response.close()
-        return response
+        with self._pool.slots, io.deadline(deadline):
+            # Never follow a redirect, whatever the http_client's own setting: following one
+            # could send the credentials to another origin. A 3xx becomes a RedirectError.
+            response = self._pool.http.send(
+                request, auth=self.auth, stream=True, follow_redirects=False
+            )
+            try:
+                self._read(response)
+            finally:
+                response.close()
+            return response
 
     def _read(self, response: httpx.Response) -> None:
         """Read the body into ``response``, refusing more than max_response_bytes of it, as
