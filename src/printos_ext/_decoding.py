@@ -72,15 +72,10 @@ class _Inflater:
 
 
 class BoundedDecoder:
-    """Decodes a body encoded as ``content_encoding`` (the header's values) says, refusing more
-    than ``limit`` bytes of output.
-
-    ``feed(raw)`` for each received chunk, then ``finish()``; each yields decoded pieces. Raises
-    :class:`LimitExceeded` once more than ``limit`` bytes were decoded, or more were received
-    than ``limit`` plus what encoding can add to it (1/16 and 1 kB per layer: this bounds streams
-    that decode to nothing), and :class:`DecodingFailed` for data that does not decode (or an
-    unsupported coding, at once). Without a coding, the bytes are counted as they are.
-    """
+    """Decodes a body encoded as ``content_encoding`` (the header's values) says: ``feed(raw)``
+    per received chunk, then ``finish()``, each yielding decoded pieces. LimitExceeded past
+    ``limit`` bytes decoded (or far more received: see docs/client.md), DecodingFailed for data
+    that does not decode or an unsupported coding. Without a coding, bytes are only counted."""
 
     def __init__(self, content_encoding: Iterable[str], limit: int) -> None:
         codings = [

@@ -394,12 +394,9 @@ class SyncPrintOSClient(gen.SyncAPIResources):
                     "%s: Retry-After %.1fs exceeds max_retry_after; not retrying", where, delay
                 )
                 raise error from cause
+            kind = type(error).__name__
             logger.debug(
-                "%s attempt %d failed (%s); retrying in %.2fs",
-                where,
-                attempt,
-                type(error).__name__,
-                delay,
+                "%s attempt %d failed (%s); retrying in %.2fs", where, attempt, kind, delay
             )
             self._sleep(delay)
 
@@ -433,16 +430,19 @@ class SyncPrintOSClient(gen.SyncAPIResources):
         declared = response.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise ResponseTooLargeError(response, limit)
-        codings = response.headers.get_list("content-encoding")
+        received = response.headers
+        codings = received.get_list("content-encoding")
         try:
             decoder = BoundedDecoder(codings, limit)
             if codings:  # decoded here, so not by httpx: the header no longer describes the body
+                response.headers = received.copy()
                 del response.headers["content-encoding"]
             response.stream = _Bounded(response, decoder)
             response.read()
         except LimitExceeded:
             raise ResponseTooLargeError(response, limit) from None
         except DecodingFailed as exc:
+            response.headers = received  # the error's response shows the headers as they came
             raise ResponseDecodingError(response.request, str(exc), response) from None
         if codings:
             response.headers["content-length"] = str(len(response.content))
