@@ -6,6 +6,7 @@ size limit, and a body that does not match the spec as ResponseValidationError. 
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import operator
 import os
@@ -127,17 +128,14 @@ class PrintOSClient(gen.APIResources):
             self._headers = defaults
         else:
             hooks = {k: list(v) for k, v in event_hooks.items()} if event_hooks else None
-            phases = self._timeouts[0]
-
-            def build() -> httpx.AsyncClient:
-                return httpx.AsyncClient(
-                    headers=defaults,
-                    transport=transport,
-                    event_hooks=hooks,
-                    verify=verify,
-                    timeout=phases,
-                )
-
+            build = functools.partial(
+                httpx.AsyncClient,
+                headers=defaults,
+                transport=transport,
+                event_hooks=hooks,
+                verify=verify,
+                timeout=self._timeouts[0],
+            )
             try:
                 # A pool of our own making can be made again for another event loop (see
                 # io.Pool); a transport passed in is the caller's, with whatever state it keeps.

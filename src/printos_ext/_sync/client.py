@@ -8,6 +8,7 @@ size limit, and a body that does not match the spec as ResponseValidationError. 
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import operator
 import os
@@ -135,17 +136,14 @@ class SyncPrintOSClient(gen.SyncAPIResources):
             self._headers = defaults
         else:
             hooks = {k: list(v) for k, v in event_hooks.items()} if event_hooks else None
-            phases = self._timeouts[0]
-
-            def build() -> httpx.Client:
-                return httpx.Client(
-                    headers=defaults,
-                    transport=transport,
-                    event_hooks=hooks,
-                    verify=verify,
-                    timeout=phases,
-                )
-
+            build = functools.partial(
+                httpx.Client,
+                headers=defaults,
+                transport=transport,
+                event_hooks=hooks,
+                verify=verify,
+                timeout=self._timeouts[0],
+            )
             try:
                 # A pool of our own making can be made again for another event loop (see
                 # io.Pool); a transport passed in is the caller's, with whatever state it keeps.
