@@ -13,7 +13,7 @@ Both sides start ``--calls`` requests at once (one task each) on a default-confi
 httpcore's pool does work proportional to waiting requests x connections whenever a request
 finishes, so a large burst handed to it whole spends its time scheduling, and the requests'
 timeouts run out while they wait for a connection. The SDK lets at most as many requests into
-httpx as the pool has connections (``printos_ext._limits``). Printed for each side: wall time,
+httpx as the pool has connections (``printos_ext._async_io``). Printed for each side: wall time,
 requests the server answered, and the outcomes by type. A side still running after
 ``--budget`` seconds is cancelled and reported as such.
 """

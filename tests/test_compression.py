@@ -157,6 +157,18 @@ async def test_supported_encoding_stacks_decode(encoding: str, encode: Any) -> N
 
 
 @pytest.mark.anyio
+async def test_a_decoded_response_describes_its_decoded_body() -> None:
+    async with (
+        raw_server(answering("200 OK", gzip.compress(LIST), "gzip")) as url,
+        PrintOSClient(base_url=url, environ={}, max_retries=0) as client,
+    ):
+        raw = await client.devices.with_raw_response.list()
+    assert raw.content == LIST
+    assert "content-encoding" not in raw.headers
+    assert raw.headers["content-length"] == str(len(LIST))
+
+
+@pytest.mark.anyio
 async def test_a_multi_member_gzip_body_is_decoded_whole() -> None:
     half = len(LIST) // 2
     body = gzip.compress(LIST[:half]) + gzip.compress(LIST[half:])
@@ -204,6 +216,8 @@ async def test_a_body_that_does_not_decode_is_a_response_decoding_error(
     assert error.status_code == 200
     assert reason in str(error)
     assert "GET /devices" in str(error)
+    assert error.response is not None
+    assert error.response.headers["content-encoding"] == encoding  # as received
 
 
 @pytest.mark.anyio

@@ -21,7 +21,7 @@ import pytest
 from anyio.abc import SocketStream
 
 from printos_ext import PrintOSClient, StatusUpdate
-from printos_ext._limits import DEFAULT_IN_FLIGHT, in_flight_limit
+from printos_ext._async_io import DEFAULT_IN_FLIGHT, in_flight_limit
 
 from fastserver import fast_server, served
 from rawserver import raw_server, read_request

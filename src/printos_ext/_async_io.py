@@ -1,30 +1,50 @@
-"""The few primitives where the async pipeline differs from its sync twin: waiting, the limit on
-requests in flight, and the per-attempt deadline.
-
-``client.py`` is written once, async, against these names; ``scripts/unasync.py`` turns it into
-``_sync/client.py``, which imports :mod:`printos_ext._sync_io` instead, the same names for threads.
-Everything else about a request (building, retry decisions, error mapping, decoding) is shared
-code, so this pair is all that is written twice, by design: the two ways of waiting.
+"""Where the async pipeline differs from its sync twin (:mod:`printos_ext._sync_io`, same names):
+waiting, requests in flight, the per-attempt deadline, and a pool that follows the event loop.
+See docs/client.md ("Async and sync", "Requests in flight", "Event loops").
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable, Coroutine
-from types import ModuleType, TracebackType
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any, TypeVar
 
 import anyio
 import httpx
 
-from ._limits import in_flight_limit
+from .errors import EventLoopError
 
-__all__ = ["check_deadline", "complete_now", "deadline", "run_workers", "sleep", "slots"]
+__all__ = [
+    "DEFAULT_IN_FLIGHT",
+    "Pool",
+    "check_deadline",
+    "complete_now",
+    "current_loop",
+    "deadline",
+    "in_flight_limit",
+    "run_workers",
+    "sleep",
+]
 
 A = TypeVar("A")
 
+DEFAULT_IN_FLIGHT = 100
+"""Used when the pool's size cannot be read (a custom transport) or is unlimited."""
+
 sleep = anyio.sleep
 """How a retry waits out its backoff (the client's ``sleep=`` replaces it)."""
+
+
+def in_flight_limit(http: httpx.AsyncClient | httpx.Client) -> int:
+    """The most connections ``http``'s pool opens at once (httpx's own default is 100): as many
+    requests as the client lets into httpx at once. Shared with the sync twin."""
+    pool = getattr(getattr(http, "_transport", None), "_pool", None)
+    size = getattr(pool, "_max_connections", None)
+    # httpcore stores "no limit" as sys.maxsize.
+    if isinstance(size, int) and not isinstance(size, bool) and 0 < size < sys.maxsize:
+        return size
+    return DEFAULT_IN_FLIGHT
 
 
 async def run_workers(count: int, worker: Callable[[A], Coroutine[Any, Any, None]], arg: A) -> None:
@@ -35,27 +55,26 @@ async def run_workers(count: int, worker: Callable[[A], Coroutine[Any, Any, None
             tg.start_soon(worker, arg)
 
 
-def slots(http: httpx.AsyncClient) -> anyio.Semaphore:
-    """A first-come semaphore of :func:`~printos_ext._limits.in_flight_limit` slots for ``http``.
-
-    ``fast_acquire``: when a slot is free it is taken without a trip through the event loop,
-    so the guard costs next to nothing when there is no queue.
-    """
+def _slots(http: httpx.AsyncClient) -> anyio.Semaphore:
+    """A first-come semaphore of :func:`in_flight_limit` slots for ``http``. ``fast_acquire``:
+    a free slot is taken without a trip through the event loop, so no queue costs nothing."""
     return anyio.Semaphore(in_flight_limit(http), fast_acquire=True)
 
 
-def deadline(seconds: float) -> Any:
-    """An async context manager raising TimeoutError when its block outlasts ``seconds``.
-
-    It cancels whatever the block awaits, so the deadline covers the whole exchange (a server
-    trickling its body byte by byte does not reset it). On asyncio, ``asyncio.timeout`` does that
-    job at a fraction of the per-request cost of anyio's cancel scope, which other loops (trio)
-    get.
-    """
-    aio = _running_asyncio()
-    if aio is not None:
+def deadline(seconds: float | None) -> Any:
+    """An async context manager raising TimeoutError when its block outlasts ``seconds`` (None:
+    no limit), by cancelling whatever the block awaits. On asyncio, ``asyncio.timeout`` does that
+    at a fraction of the per-request cost of anyio's cancel scope, which other loops (trio) get."""
+    aio = sys.modules.get("asyncio")  # not imported: a program without it cannot run on it
+    if aio is not None and isinstance(current_loop(), aio.AbstractEventLoop):
         return aio.timeout(seconds)
-    return _FailAfter(seconds)
+    return _fail_after(seconds)
+
+
+@contextlib.asynccontextmanager
+async def _fail_after(seconds: float | None) -> AsyncIterator[None]:
+    with anyio.fail_after(seconds):
+        yield
 
 
 def complete_now(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -78,37 +97,66 @@ def check_deadline() -> None:
     """Nothing to do here: the deadline cancels the exchange (the sync twin checks, see there)."""
 
 
-class _FailAfter:
-    """``anyio.fail_after`` (a sync context manager) as an async one, for ``async with``."""
-
-    __slots__ = ("_scope",)
-
-    def __init__(self, seconds: float) -> None:
-        self._scope = anyio.fail_after(seconds)
-
-    async def __aenter__(self) -> None:
-        self._scope.__enter__()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> bool | None:
-        return self._scope.__exit__(exc_type, exc, tb)
-
-
-def _running_asyncio() -> ModuleType | None:
-    """The asyncio module when the caller runs on it, else None (trio, say).
-
-    Read from sys.modules rather than imported: asyncio costs ~15 ms to import, and a program that
-    has not imported it cannot be running on it.
-    """
+def current_loop() -> object:
+    """The running event loop (asyncio) or run (trio, its token); None outside of both. Read
+    from sys.modules (it runs once per request): a program without a library cannot run on it."""
     aio = sys.modules.get("asyncio")
-    if aio is None:
-        return None
-    try:
-        aio.get_running_loop()
-    except RuntimeError:
-        return None
-    return aio
+    if aio is not None:
+        try:
+            return aio.get_running_loop()
+        except RuntimeError:
+            pass
+    trio = sys.modules.get("trio")
+    if trio is not None:
+        try:
+            return trio.lowlevel.current_trio_token()
+        except RuntimeError:
+            pass
+    return None
+
+
+class Pool:
+    """The HTTP client and in-flight slots of a PrintOSClient and its ``with_options`` copies,
+    bound to the event loop that last used them; a pool the client made follows the caller to
+    another loop (see docs/client.md, "Event loops")."""
+
+    __slots__ = ("http", "loop", "moved", "rebuild", "slots")
+
+    def __init__(
+        self, http: httpx.AsyncClient, rebuild: Callable[[], httpx.AsyncClient] | None = None
+    ) -> None:
+        self.http = http
+        self.slots: anyio.Semaphore = _slots(http)
+        self.loop: object = None
+        self.moved = False  # used from more than one loop
+        self.rebuild = rebuild  # makes the same client again; None for one that is not ours
+
+    def follow(self) -> None:
+        """Serve the running loop: the first one, or a later one once the earlier has ended."""
+        loop = current_loop()
+        if loop is self.loop:
+            return
+        if self.loop is not None:
+            is_running = getattr(self.loop, "is_running", None)  # a trio token cannot say
+            if is_running is not None and is_running():
+                raise EventLoopError(
+                    "this PrintOSClient is in use by another event loop that is still running: "
+                    "a connection pool serves one loop at a time; create one client per loop"
+                )
+            if self.rebuild is not None:
+                # The old client is not closed: its loop is gone, and closing needs it.
+                self.http = self.rebuild()
+            self.slots = _slots(self.http)  # a semaphore belongs to a loop too
+            self.moved = True
+        self.loop = loop
+
+    def raise_moved(self, exc: BaseException) -> None:
+        """Raise EventLoopError from ``exc`` when the move to another loop explains it (a
+        RuntimeError from a pool that served an earlier loop); else return, for a plain raise."""
+        if self.moved and isinstance(exc, RuntimeError):
+            raise EventLoopError(
+                "this PrintOSClient was used from another event loop before, and its HTTP client "
+                f"(passed in with http_client= or transport=) cannot follow: "
+                f"{type(exc).__name__}: {exc}. Create the client (and its httpx client) inside "
+                "the loop that uses it"
+            ) from exc

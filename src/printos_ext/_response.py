@@ -1,9 +1,6 @@
-"""``RawResponse``: one HTTP exchange of an operation, what ``with_raw_response`` methods return.
-
-It implements the generated package's ``APIResponse`` protocol. ``parse()`` turns the body into the
-documented model on first use (and remembers it), and is where a body that does not match the spec
-becomes :class:`ResponseValidationError`: so a caller that only wants the status or a header never
-pays for, or fails on, parsing.
+"""``RawResponse``: one HTTP exchange of an operation, what ``with_raw_response`` methods return
+(the generated package's ``APIResponse`` protocol). The body is parsed on first ``parse()``, so a
+caller that only wants the status or a header never pays for, or fails on, parsing.
 """
 
 from __future__ import annotations
@@ -67,49 +64,35 @@ class RawResponse(Generic[T]):
         return self.http_response.text
 
     def json(self) -> Any:
-        """The body as plain JSON (dicts and lists), without the model.
-
-        Raises :class:`ResponseValidationError` when the body is not JSON, as ``parse()`` does.
-        """
+        """The body as plain JSON (dicts and lists), without the model; ResponseValidationError
+        when it is not JSON, as from ``parse()``."""
         try:
             return json.loads(self.http_response.content)
         except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-            raise ResponseValidationError(
-                response=self.http_response,
-                field="",
-                reason=f"body is not valid JSON: {type(exc).__name__}: {exc}",
-                operation=self.operation,
-            ) from exc
+            raise self._invalid(f"body is not valid JSON: {type(exc).__name__}: {exc}") from exc
 
     def parse(self) -> T:
-        """The body as the documented model (None for an operation without a response body).
-
-        Raises :class:`ResponseValidationError` when the body does not match the spec.
-        """
+        """The body as the documented model (None for an operation without a response body);
+        ResponseValidationError when it does not match the spec."""
         if self._parsed is _NOT_PARSED:
             self._parsed = self._parse()
         return self._parsed  # type: ignore[return-value]
 
     def _parse(self) -> T:
-        response, name = self.http_response, self.operation
         try:
-            return self._parser(response)
+            return self._parser(self.http_response)
         except gen.DecodeError as exc:
-            raise ResponseValidationError(
-                response=response, field=exc.location, reason=exc.reason, operation=name
-            ) from exc
+            raise self._invalid(exc.reason, field=exc.location) from exc
         except json.JSONDecodeError as exc:
-            raise ResponseValidationError(
-                response=response,
-                field="",
-                reason=f"body is not valid JSON ({exc.msg} at position {exc.pos})",
-                operation=name,
+            raise self._invalid(
+                f"body is not valid JSON ({exc.msg} at position {exc.pos})"
             ) from exc
         except RecursionError as exc:
-            raise ResponseValidationError(
-                response=response, field="", reason="body is nested too deeply", operation=name
-            ) from exc
+            raise self._invalid("body is nested too deeply") from exc
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise ResponseValidationError(
-                response=response, field="", reason=f"{type(exc).__name__}: {exc}", operation=name
-            ) from exc
+            raise self._invalid(f"{type(exc).__name__}: {exc}") from exc
+
+    def _invalid(self, reason: str, *, field: str = "") -> ResponseValidationError:
+        return ResponseValidationError(
+            response=self.http_response, field=field, reason=reason, operation=self.operation
+        )

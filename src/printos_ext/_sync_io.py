@@ -1,13 +1,7 @@
 """The sync twin of :mod:`printos_ext._async_io`: the same names, for threads.
 
-``_sync/client.py`` (generated from ``client.py`` by ``scripts/unasync.py``) imports this module.
-
-The deadline is where threads differ most: nothing can cancel a thread blocked in a socket read.
-So a sync attempt's deadline is enforced in two ways: every blocking network operation (connect,
-write, each read) is bounded by httpx's per-phase timeout of the same number of seconds, and
-between them (after the response head, after each chunk of the body) :func:`check_deadline`
-raises TimeoutError once the whole attempt has run past it. A server trickling its body byte by
-byte is still cut off, at most one read timeout after the deadline.
+``_sync/client.py`` (generated from ``client.py`` by ``scripts/unasync.py``) imports it. How a
+thread keeps its deadline: docs/client.md, "Async and sync".
 """
 
 from __future__ import annotations
@@ -21,31 +15,22 @@ from typing import Any, TypeVar
 
 import httpx
 
-from ._limits import in_flight_limit
-from .errors import EventLoopError
+from ._async_io import in_flight_limit
 
-__all__ = [
-    "Pool",
-    "check_deadline",
-    "complete_now",
-    "deadline",
-    "run_workers",
-    "sleep",
-    "slots",
-]
+__all__ = ["Pool", "check_deadline", "complete_now", "deadline", "run_workers", "sleep"]
 
 A = TypeVar("A")
 
 sleep = time.sleep
 """How a retry waits out its backoff (the client's ``sleep=`` replaces it)."""
 
+_expires: ContextVar[float | None] = ContextVar("printos_ext_deadline", default=None)
+
 
 def run_workers(count: int, worker: Callable[[A], None], arg: A) -> None:
-    """Run ``count`` copies of ``worker(arg)`` side by side (threads); return when all have
-    ended, re-raising the first exception one of them raised.
-
-    Each thread runs in a copy of the caller's context (contextvars), as a task would.
-    """
+    """Run ``count`` copies of ``worker(arg)`` side by side (threads, each in a copy of the
+    caller's contextvars, as a task would be); return when all have ended, re-raising the first
+    exception one of them raised."""
     from concurrent.futures import ThreadPoolExecutor  # on first use: most programs never do
 
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="printos-bulk") as pool:
@@ -54,22 +39,9 @@ def run_workers(count: int, worker: Callable[[A], None], arg: A) -> None:
         future.result()
 
 
-_expires: ContextVar[float | None] = ContextVar("printos_ext_deadline", default=None)
-
-
-def slots(http: httpx.Client) -> threading.BoundedSemaphore:
-    """A semaphore of :func:`~printos_ext._limits.in_flight_limit` slots for ``http``: threads
-    beyond the pool's size wait here, outside their deadline, as async calls do."""
-    return threading.BoundedSemaphore(in_flight_limit(http))
-
-
 class Pool:
-    """The sync twin of :class:`printos_ext._loops.Pool`: the HTTP client and in-flight slots
-    of a SyncPrintOSClient and its ``with_options`` copies.
-
-    There is no event loop to follow: any thread may use an ``httpx.Client`` and a thread
-    semaphore, so the pool is never bound, moved or rebuilt.
-    """
+    """The HTTP client and in-flight slots of a SyncPrintOSClient and its ``with_options``
+    copies. Any thread may use them: unlike the async pool, never bound, moved or rebuilt."""
 
     __slots__ = ("http", "slots")
 
@@ -78,22 +50,21 @@ class Pool:
     ) -> None:
         del rebuild  # the async pool's way to follow another loop; threads never need it
         self.http = http
-        self.slots = slots(http)
+        # Threads beyond the pool's size wait here, outside their deadline, as async calls do.
+        self.slots = threading.BoundedSemaphore(in_flight_limit(http))
 
     def follow(self) -> None:
         """Nothing to follow: threads share the pool."""
 
-    def failure(self, exc: BaseException) -> EventLoopError | None:
-        """None: a sync pool never moves, so no failure is the move's (the async pool's
-        signature, for the one client code both are used by)."""
-        del exc
-        return None
+    def raise_moved(self, exc: BaseException) -> None:
+        """Nothing to raise: a sync pool never moves (the async pool's signature)."""
 
 
 @contextlib.contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Mark the block as one attempt that must end within ``seconds``; see check_deadline."""
-    token = _expires.set(time.monotonic() + seconds)
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Mark the block as one attempt that must end within ``seconds`` (None: no limit); see
+    check_deadline."""
+    token = _expires.set(None if seconds is None else time.monotonic() + seconds)
     try:
         yield
     finally:

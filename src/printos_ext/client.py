@@ -1,14 +1,12 @@
-"""``PrintOSClient``: the async entry point, and the request pipeline every call goes through.
-
-The generated package knows the API's shapes (paths, bodies, models). This module adds what a
-production caller needs around each request: one connection pool, authentication, a User-Agent,
-an overall per-attempt deadline, retries with backoff, typed errors, a response size limit, and
-turning a body that does not match the spec into :class:`ResponseValidationError`.
+"""``PrintOSClient``: the async entry point, and the request pipeline every call goes through:
+one connection pool, authentication, a per-attempt deadline, retries, typed errors, a response
+size limit, and a body that does not match the spec as ResponseValidationError. See docs/client.md.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import operator
 import os
@@ -25,9 +23,7 @@ import httpx
 from . import _async_io as io
 from . import _generated as gen
 from . import _validate as check
-from ._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitExceeded, parse_codings
-from ._environment import SETUP_ERRORS, setup_error
-from ._loops import Pool as _Pool
+from ._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitExceeded
 from ._response import RawResponse
 from ._text import server_text
 from ._transport_errors import UNENCODABLE, built, classify, closed_error, encoding_error
@@ -63,32 +59,9 @@ EventHook = Callable[..., Any]
 
 
 class PrintOSClient(gen.APIResources):
-    """An async client for the PrintOS Device API.
-
-    ``async with PrintOSClient(auth=PrintOSHmacAuth(key, secret)) as client:``, then use
-    ``client.devices``: every tag of the spec is an attribute (``client.<tag>``), one method per
-    operation, generated from the spec; this class is the transport they all send through.
-    ``client.with_options(timeout=..., max_retries=..., headers=...)`` gives a copy with other
-    defaults over the same connection pool. Configuration, in order of precedence, comes from the
-    arguments, then the ``PRINTOS_BASE_URL`` / ``PRINTOS_KEY`` / ``PRINTOS_SECRET`` environment
-    variables.
-
-    * ``auth``: any ``httpx.Auth``; ``None`` (the default) means HMAC from the environment when
-      ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` are set (one of the two without the other is an
-      :class:`InvalidArgumentError`). HMAC signs paths relative to ``base_url``, so a service
-      base URL such as ``https://printos.api.hp.com/printbeat`` works.
-    * ``allow_unauthenticated``: without credentials (no ``auth``, no environment variables) the
-      client sends unsigned requests only to a loopback host (a local sandbox); for any other
-      ``base_url``, HP's by default, the constructor raises InvalidArgumentError unless this is
-      True (a proxy that signs requests itself, a test server elsewhere).
-    * ``timeout``: seconds, the overall limit for one attempt (connect, send, wait, read), or an
-      ``httpx.Timeout`` for per-phase limits only.
-    * ``max_retries`` / ``retry``: see :class:`RetryPolicy`; per call, ``max_retries=`` overrides.
-    * ``http_client``: your own ``httpx.AsyncClient`` (its pool, proxies, TLS and hooks are used
-      as they are, and it is not closed by this client); or ``transport``: an httpx transport for
-      a client this object creates and owns. ``headers``, ``event_hooks`` and ``verify`` configure
-      that owned client; TLS verification is on unless you pass ``verify=False`` or an
-      ``ssl.SSLContext``.
+    """An async client for the PrintOS Device API: ``client.<tag>.<operation>(...)`` for every
+    operation of the spec, all sent through this object. Its arguments, one by one, and the
+    environment variables it reads: docs/client.md, "Configuration".
     """
 
     def __init__(
@@ -117,17 +90,9 @@ class PrintOSClient(gen.APIResources):
         if auth is not None and not isinstance(auth, httpx.Auth):
             raise InvalidArgumentError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
         self.auth = auth
-        self.timeout = _check_timeout(timeout)
-        self._timeouts = _split_timeout(self.timeout)
-        policy = retry if retry is not None else RetryPolicy()
-        if max_retries is not None:
-            policy = attrs.evolve(policy, max_retries=max_retries)
-        self.retry = policy
-        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int):
-            raise InvalidArgumentError("max_response_bytes must be an int")
-        if max_response_bytes <= 0:
-            raise InvalidArgumentError("max_response_bytes must be > 0")
-        self.max_response_bytes = max_response_bytes
+        self._set_timeout(timeout)
+        self.retry = _retries(retry if retry is not None else RetryPolicy(), max_retries)
+        self.max_response_bytes = check.count("max_response_bytes", max_response_bytes, minimum=1)
         if not isinstance(allow_unauthenticated, bool):
             raise InvalidArgumentError(
                 f"allow_unauthenticated must be a bool, got {type(allow_unauthenticated).__name__}"
@@ -159,43 +124,40 @@ class PrintOSClient(gen.APIResources):
                 raise InvalidArgumentError(
                     f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
                 )
-            self._pool = _Pool(http_client)
-            self._owns_http = False
+            self._pool = io.Pool(http_client)
             self._headers = defaults
         else:
             hooks = {k: list(v) for k, v in event_hooks.items()} if event_hooks else None
-            phases = self._timeouts[0]
-
-            def build() -> httpx.AsyncClient:
-                return httpx.AsyncClient(
-                    headers=defaults,
-                    transport=transport,
-                    event_hooks=hooks,
-                    verify=verify,
-                    timeout=phases,
-                )
-
+            build = functools.partial(
+                httpx.AsyncClient,
+                headers=defaults,
+                transport=transport,
+                event_hooks=hooks,
+                verify=verify,
+                timeout=self._timeouts[0],
+            )
             try:
                 # A pool of our own making can be made again for another event loop (see
-                # _Pool); a transport passed in is the caller's, with whatever state it keeps.
-                self._pool = _Pool(build(), rebuild=build if transport is None else None)
+                # io.Pool); a transport passed in is the caller's, with whatever state it keeps.
+                self._pool = io.Pool(build(), rebuild=build if transport is None else None)
             except UnicodeEncodeError as exc:  # the value may be a credential: never shown
                 raise InvalidArgumentError(
                     f"headers: a header value cannot be sent: {exc.encoding} {exc.reason} "
                     "(the value is not shown)"
                 ) from None
-            except SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
-                raise setup_error(exc) from exc
-            self._owns_http = True
+            except _SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
+                raise _setup_error(exc) from exc
+        self._owns_http = http_client is None
         self._sleep: Sleep = sleep or io.sleep
         self._rng = rng or random.Random()
         self._base = str(self.base_url).rstrip("/")
         self._base_path = base_path_of(self.base_url)  # what signed paths are relative to
         self._urls: dict[str, httpx.URL] = {}
 
-    @property
-    def _http(self) -> httpx.AsyncClient:
-        return self._pool.http
+    def _set_timeout(self, timeout: Timeout) -> None:
+        self._timeouts = _split_timeout(timeout)
+        phases, deadline = self._timeouts
+        self.timeout: Timeout = phases if deadline is None else deadline
 
     def with_options(
         self,
@@ -204,20 +166,16 @@ class PrintOSClient(gen.APIResources):
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Self:
-        """A copy of this client with other defaults, sharing its connection pool.
-
-        ``timeout`` and ``max_retries`` replace this client's; ``headers`` are added to its. The
-        copy never closes the pool (``aclose()`` on it does nothing): close the original.
-        """
+        """A copy of this client with other defaults, sharing its connection pool: ``timeout``
+        and ``max_retries`` replace this client's, ``headers`` are added to its. The copy never
+        closes the pool (``aclose()`` on it does nothing): close the original."""
         clone = copy.copy(self)
         for name in self.RESOURCES:  # resources are bound to the client that made them
             clone.__dict__.pop(name, None)
         clone._owns_http = False
         if timeout is not None:
-            clone.timeout = _check_timeout(timeout)
-            clone._timeouts = _split_timeout(clone.timeout)
-        if max_retries is not None:
-            clone.retry = attrs.evolve(self.retry, max_retries=max_retries)
+            clone._set_timeout(timeout)
+        clone.retry = _retries(self.retry, max_retries)
         if headers is not None:
             clone._headers = {**self._headers, **_check_headers("headers", headers)}
         return clone
@@ -244,15 +202,13 @@ class PrintOSClient(gen.APIResources):
             try:
                 await pool.http.aclose()
             except RuntimeError as exc:
-                moved = pool.failure(exc)
-                if moved is None:
-                    raise
-                raise moved from exc
+                pool.raise_moved(exc)
+                raise
 
     @property
     def http_client(self) -> httpx.AsyncClient:
         """The underlying ``httpx.AsyncClient`` (shared by every call of this client)."""
-        return self._http
+        return self._pool.http
 
     def url_for(self, path: str) -> httpx.URL:
         """``path`` (already percent-encoded, as the generated code builds it) under base_url."""
@@ -279,11 +235,9 @@ class PrintOSClient(gen.APIResources):
         timeout: Timeout | None = None,
         max_retries: int | None = None,
     ) -> RawResponse[T]:
-        """Send a generated operation through the pipeline; what every resource method calls.
-
-        This implements the generated package's ``Transport`` protocol. ``build`` gives the
-        request as httpx keyword arguments; a bad argument it finds becomes InvalidArgumentError.
-        """
+        """Send a generated operation through the pipeline; what every resource method calls
+        (the generated ``Transport`` protocol). ``build`` gives the request as httpx keyword
+        arguments; a bad argument it finds becomes InvalidArgumentError."""
         return await self.send_operation(
             operation,
             built(operation, build),
@@ -303,11 +257,10 @@ class PrintOSClient(gen.APIResources):
         timeout: Timeout | None = None,
         max_retries: int | None = None,
     ) -> AsyncIterator[ItemT]:
-        """Every item of a list operation, following next links; the generated ``list()`` and
-        ``iter()`` call it (the ``Transport`` protocol). See :mod:`printos_ext.pagination`.
-
-        ``page_size`` asks for pages (``limit=<page_size>&offset=0``, or the parameters the
-        operation's ``paging`` names); ``max_items`` stops early. Checked here, when called.
+        """Every item of a list operation, following next links (the ``Transport`` protocol's
+        ``list()``/``iter()``; see :mod:`printos_ext.pagination`). ``page_size`` asks for pages
+        (``limit=<page_size>&offset=0``, or the parameters the operation's ``paging`` names);
+        ``max_items`` stops early. Checked here, when called.
         """
         paging = operation.paging
         if paging is None:
@@ -360,23 +313,21 @@ class PrintOSClient(gen.APIResources):
         timeout: Timeout | None = None,
         max_retries: int | None = None,
     ) -> RawResponse[T]:
-        """Send ``operation`` as ``kwargs`` (from its ``_get_kwargs``) describe it.
-
-        ``url`` replaces its path and query (to follow a pagination link as given), ``params`` add
-        query parameters.
-        """
+        """Send ``operation`` as ``kwargs`` (from its ``_get_kwargs``) describe it. ``url``
+        replaces its path and query (to follow a pagination link as given), ``params`` add query
+        parameters."""
         phases, deadline = self._timeouts if timeout is None else _split_timeout(timeout)
         method = kwargs["method"].upper()
-        query = {**kwargs.get("params", {}), **params} if params else kwargs.get("params")
-        if url is not None:  # a next link carries its whole query: the server's, not ours
-            query = None
         headers = {**self._headers, **kwargs.get("headers", {})}
         if extra_headers:
             headers.update(_check_headers("extra_headers", extra_headers))
         if url is None:
             url = self.url_for(kwargs["url"])  # raises its own InvalidArgumentError
+            query = {**kwargs.get("params", {}), **params} if params else kwargs.get("params")
+        else:
+            query = None  # a next link carries its whole query: the server's, not ours
         try:
-            request = self._http.build_request(
+            request = self._pool.http.build_request(
                 method,
                 url,
                 params=query if query else None,
@@ -390,20 +341,16 @@ class PrintOSClient(gen.APIResources):
             )
         except UNENCODABLE as exc:  # a body or header that cannot be sent
             raise encoding_error(method, kwargs["url"], exc, kwargs.get("json")) from exc
-        response = await self._send(request, policy=self._policy(max_retries), deadline=deadline)
+        policy = _retries(self.retry, max_retries)
+        response = await self._send(request, policy=policy, deadline=deadline)
         return RawResponse(response, operation.parse, operation.name)
-
-    def _policy(self, max_retries: int | None) -> RetryPolicy:
-        if max_retries is None:
-            return self.retry
-        return attrs.evolve(self.retry, max_retries=max_retries)
 
     async def _send(
         self, request: httpx.Request, *, policy: RetryPolicy, deadline: float | None
     ) -> httpx.Response:
-        method = request.method
         # Only worth computing when someone reads the debug log (it is on the hot path).
-        path = raw_path(request) if logger.isEnabledFor(logging.DEBUG) else ""
+        debug = logger.isEnabledFor(logging.DEBUG)
+        where = f"{request.method} {raw_path(request)}" if debug else ""
         pool = self._pool
         if pool.http.is_closed:
             raise closed_error()
@@ -415,136 +362,104 @@ class PrintOSClient(gen.APIResources):
             try:
                 response = await self._attempt(request, deadline)
             except Exception as exc:  # typed in one place: _transport_errors.classify
-                typed = classify(exc, request, policy, client_closed=self._http.is_closed)
+                typed = classify(exc, request, policy, client_closed=pool.http.is_closed)
                 if typed is None:
-                    moved = pool.failure(exc)
-                    if moved is None:
-                        raise
-                    raise moved from exc
+                    pool.raise_moved(exc)
+                    raise
                 error, retryable, cause = typed
             else:
-                logger.debug(
-                    "%s %s -> %d (attempt %d)", method, path, response.status_code, attempt
-                )
+                logger.debug("%s -> %d (attempt %d)", where, response.status_code, attempt)
                 if response.is_success:
                     return response
                 error, cause = status_error(response), None
-                retryable = policy.retryable_status(response.status_code, method)
+                retryable = policy.retryable_status(response.status_code, request.method)
                 delay = parse_retry_after(response.headers.get("retry-after"))
             if not retryable or attempt > policy.max_retries:
-                logger.debug("%s %s failed (attempt %d): %s", method, path, attempt, error)
+                logger.debug("%s failed (attempt %d): %s", where, attempt, error)
                 raise error from cause
             if delay is None:
                 delay = policy.backoff(attempt, self._rng)
             elif delay > policy.max_retry_after:
                 logger.debug(
-                    "%s %s: Retry-After %.1fs exceeds max_retry_after; not retrying",
-                    method,
-                    path,
-                    delay,
+                    "%s: Retry-After %.1fs exceeds max_retry_after; not retrying", where, delay
                 )
                 raise error from cause
+            kind = type(error).__name__
             logger.debug(
-                "%s %s attempt %d failed (%s); retrying in %.2fs",
-                method,
-                path,
-                attempt,
-                type(error).__name__,
-                delay,
+                "%s attempt %d failed (%s); retrying in %.2fs", where, attempt, kind, delay
             )
             await self._sleep(delay)
 
     async def _attempt(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
-        """One try: send, read at most max_response_bytes of body, all within the deadline.
-
-        First a slot among the requests in flight (see :mod:`printos_ext._limits`): waiting for
-        one is not part of the deadline. The deadline then covers the whole exchange (a server
-        trickling its body byte by byte does not reset it); it raises TimeoutError (see
-        :mod:`printos_ext._async_io`).
-        """
-        async with self._pool.slots:
-            if deadline is None:
-                return await self._exchange(request)
-            async with io.deadline(deadline):
-                return await self._exchange(request)
-
-    async def _exchange(self, request: httpx.Request) -> httpx.Response:
+        """One try: a slot among the requests in flight (waiting for one is not part of the
+        deadline), then send and read the body, all within the deadline, which raises
+        TimeoutError. See docs/client.md, "Deadlines" and "Requests in flight"."""
         # HMAC signs the path relative to the service base URL; tell the auth where that is.
         request.extensions[BASE_PATH_EXTENSION] = self._base_path
-        # Never follow a redirect, whatever the http_client's own setting: following one could
-        # send the credentials to another origin. A 3xx becomes a RedirectError in _send.
-        response = await self._http.send(
-            request, auth=self.auth, stream=True, follow_redirects=False
-        )
-        try:
-            return await self._read(response)
-        finally:
-            await response.aclose()
+        async with self._pool.slots, io.deadline(deadline):
+            # Never follow a redirect, whatever the http_client's own setting: following one
+            # could send the credentials to another origin. A 3xx becomes a RedirectError.
+            response = await self._pool.http.send(
+                request, auth=self.auth, stream=True, follow_redirects=False
+            )
+            try:
+                await self._read(response)
+            finally:
+                await response.aclose()
+            return response
 
-    async def _read(self, response: httpx.Response) -> httpx.Response:
-        """Read the body into ``response``, refusing more than max_response_bytes of it."""
+    async def _read(self, response: httpx.Response) -> None:
+        """Read the body into ``response``, refusing more than max_response_bytes of it, as
+        received or as it decompresses to through every Content-Encoding layer (see _decoding)."""
         limit = self.max_response_bytes
         io.check_deadline()
         if response.is_stream_consumed:  # in-memory transports hand over a read body
             if len(response.content) > limit:
                 raise ResponseTooLargeError(response, limit)
-            return response
+            return
         declared = response.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise ResponseTooLargeError(response, limit)
-        if "content-encoding" not in response.headers:
-            # Raw bytes are the body: count them as httpx reads them into the response.
-            response.stream = _LimitedStream(response, limit)
-            await response.aread()
-            return response
-        # Compressed: decode here, incrementally and bounded (see _decoding), so the limit holds
-        # for what the body decompresses to through every layer, and memory with it. The body is
-        # then decoded, and Content-Encoding no longer describes it.
-        chunks: list[bytes] = []
+        received = response.headers
+        codings = received.get_list("content-encoding")
         try:
-            decoder = BoundedDecoder(
-                parse_codings(response.headers.get_list("content-encoding")), limit
-            )
-            async for raw in response.aiter_raw():
-                io.check_deadline()
-                chunks.extend(decoder.feed(raw))
-            chunks.extend(decoder.finish())
+            decoder = BoundedDecoder(codings, limit)
+            if codings:  # decoded here, so not by httpx: the header no longer describes the body
+                response.headers = received.copy()
+                del response.headers["content-encoding"]
+            response.stream = _Bounded(response, decoder)
+            await response.aread()
         except LimitExceeded:
             raise ResponseTooLargeError(response, limit) from None
         except DecodingFailed as exc:
+            response.headers = received  # the error's response shows the headers as they came
             raise ResponseDecodingError(response.request, str(exc), response) from None
-        body = b"".join(chunks)
-        headers = response.headers.copy()
-        del headers["content-encoding"]
-        headers["content-length"] = str(len(body))
-        return httpx.Response(
-            response.status_code,
-            headers=headers,
-            content=body,
-            request=response.request,
-            extensions=response.extensions,
-        )
+        if codings:
+            response.headers["content-length"] = str(len(response.content))
 
 
-class _LimitedStream(httpx.AsyncByteStream):
-    """A response stream that raises ResponseTooLargeError once it has yielded over ``limit``."""
+class _Bounded(httpx.AsyncByteStream):
+    """A response's stream as ``decoder`` decodes and counts it, within the attempt's deadline."""
 
-    def __init__(self, response: httpx.Response, limit: int) -> None:
-        self._response = response
+    def __init__(self, response: httpx.Response, decoder: BoundedDecoder) -> None:
         self._stream = response.stream
-        self._limit = limit
+        self._decoder = decoder
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        size = 0
-        async for chunk in self._stream:  # type: ignore[union-attr]
+        async for raw in self._stream:  # type: ignore[union-attr]
             io.check_deadline()
-            size += len(chunk)
-            if size > self._limit:
-                raise ResponseTooLargeError(self._response, self._limit)
-            yield chunk
+            for piece in self._decoder.feed(raw):
+                yield piece
+        for piece in self._decoder.finish():
+            yield piece
 
     async def aclose(self) -> None:
         await self._stream.aclose()  # type: ignore[union-attr]
+
+
+def _retries(policy: RetryPolicy, max_retries: int | None) -> RetryPolicy:
+    """``policy`` with another ``max_retries`` (checked by RetryPolicy), unless that is None."""
+    return policy if max_retries is None else attrs.evolve(policy, max_retries=max_retries)
 
 
 def _credentials_in(env: Mapping[str, str]) -> bool:
@@ -556,6 +471,42 @@ def _credentials_in(env: Mapping[str, str]) -> bool:
             f"{present} is set but {missing} is not: set both to sign requests, or neither"
         )
     return key
+
+
+_SETUP_ERRORS = (OSError, ImportError, ValueError, ssl.SSLError, httpx.InvalidURL)
+"""What creating the httpx client raises for a bad environment or ``verify=`` value."""
+_SETUP_VARIABLES = (
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "HTTPS_PROXY",
+    "HTTP_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+)
+_USERINFO = re.compile(r"//[^/@\s]*@")
+
+
+def _setup_error(exc: BaseException) -> InvalidArgumentError:
+    """The InvalidArgumentError for ``exc``, raised by httpx creating its client from the process
+    environment (see docs/client.md, "The environment"): it names the variables that are set,
+    and never quotes a proxy URL's password."""
+    env = os.environ
+    present = [name for name in _SETUP_VARIABLES if name in env or name.lower() in env]
+    where = (
+        f"check the environment variables {', '.join(present)} and the verify= argument"
+        if present
+        else "check the verify= argument"
+    )
+    detail = _USERINFO.sub("//***@", str(exc))  # a proxy URL's user and password, if quoted
+    if isinstance(exc, OSError) and exc.filename is not None:
+        detail = f"{exc.strerror or detail}: {exc.filename}"
+    elif isinstance(exc, OSError):  # httpx loads SSL_CERT_FILE without naming it on failure
+        cafile = env.get("SSL_CERT_FILE")
+        if cafile and not os.path.isfile(cafile):
+            detail = f"{exc.strerror or detail}: SSL_CERT_FILE={cafile}"
+    return InvalidArgumentError(
+        f"cannot create the HTTP client ({where}): {type(exc).__name__}: {server_text(detail, 200)}"
+    )
 
 
 def _base_url(value: str | httpx.URL | None) -> httpx.URL:
@@ -572,25 +523,16 @@ def _base_url(value: str | httpx.URL | None) -> httpx.URL:
     return url
 
 
-def _check_timeout(value: Timeout) -> Timeout:
+def _split_timeout(value: Timeout) -> tuple[httpx.Timeout, float | None]:
+    """httpx's per-phase limits and our overall per-attempt deadline for a ``timeout=`` value:
+    seconds set both; an ``httpx.Timeout`` sets the phases only, as httpx defines them."""
     if isinstance(value, httpx.Timeout):
-        return value
+        return value, None
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise InvalidArgumentError(
             f"timeout must be a number of seconds > 0 or an httpx.Timeout, got {value!r}"
         )
-    return float(value)
-
-
-def _split_timeout(value: Timeout) -> tuple[httpx.Timeout, float | None]:
-    """httpx's per-phase limits and our overall per-attempt deadline for a ``timeout=`` value.
-
-    Seconds set both; an ``httpx.Timeout`` sets the phases only, as httpx defines them.
-    """
-    checked = _check_timeout(value)
-    if isinstance(checked, httpx.Timeout):
-        return checked, None
-    return httpx.Timeout(checked), checked
+    return httpx.Timeout(float(value)), float(value)
 
 
 def _check_headers(name: str, headers: Mapping[str, str]) -> Mapping[str, str]:
@@ -601,11 +543,12 @@ def _check_headers(name: str, headers: Mapping[str, str]) -> Mapping[str, str]:
         )
     for key, value in headers.items():
         if not isinstance(key, str) or not isinstance(value, str):
-            raise InvalidArgumentError(
-                f"{name} must map str to str; {key!r} maps to a {type(value).__name__}"
+            what = (
+                f"{key!r} maps to a {type(value).__name__}"
                 if isinstance(key, str)
-                else f"{name} must map str to str; it has a key of type {type(key).__name__}"
+                else f"it has a key of type {type(key).__name__}"
             )
+            raise InvalidArgumentError(f"{name} must map str to str; {what}")
         if not _HEADER_NAME.fullmatch(key):
             raise InvalidArgumentError(
                 f"{name}: {server_text(key, 100)!r} is not a valid HTTP header name "
