@@ -25,12 +25,8 @@ def _escape(char: str) -> str:
 
 
 def server_text(value: object, limit: int = MAX_TEXT) -> str:
-    """``value`` (any object; bytes are decoded leniently) as one safe, bounded line of text.
-
-    At most ``limit`` characters of the original are kept; when more were there, the text ends
-    with ``… (N more characters)``. Escaping makes the line longer than ``limit`` by at most
-    ten times (``\\U0001f600`` for one character), so the result is always bounded.
-    """
+    """``value`` (any object; bytes are decoded leniently) as one safe line: at most ``limit``
+    characters of the original (then ``… (N more characters)``), escaping at most ten times that."""
     if isinstance(value, bytes | bytearray):
         text = bytes(value[: limit * 4]).decode("utf-8", "replace")
         cut = len(value) > limit * 4 or len(text) > limit

@@ -25,16 +25,6 @@ from .errors import (
 )
 from .retries import RetryPolicy
 
-__all__ = [
-    "UNENCODABLE",
-    "Classified",
-    "built",
-    "classify",
-    "closed_error",
-    "encoding_error",
-    "unencodable_field",
-]
-
 Classified = tuple[PrintOSError, bool, BaseException | None]
 """(error to raise, retryable, cause to chain: None means "from None")."""
 
@@ -45,20 +35,15 @@ _INVALID_HTTP = "the request is not valid HTTP (a header name or value is refuse
 def classify(
     exc: BaseException, request: httpx.Request, policy: RetryPolicy, *, client_closed: bool
 ) -> Classified | None:
-    """The typed error for ``exc``, raised while sending ``request``; None: not ours to type.
-
-    None is returned for a :class:`PrintOSError` already typed (other than a decoding failure,
-    whose retry decision is made here) and for exceptions that are not about the exchange (a
-    bug in an auth or hook someone plugged in propagates as itself).
-    """
+    """The typed error for ``exc``, raised while sending ``request``; None for a PrintOSError
+    already typed (but a decoding failure, retried as decided here) and for an exception that is
+    not about the exchange (a bug in a plugged-in auth or hook propagates as itself)."""
     method = request.method
     if isinstance(exc, ResponseDecodingError):
         status = exc.status_code
-        if status is not None and status >= 400:
-            retryable = policy.retryable_status(status, method)
-        else:
-            retryable = policy.may_repeat(method)
-        return exc, retryable, exc.__cause__
+        if status is not None and status >= 400:  # retried as its status says
+            return exc, policy.retryable_status(status, method), exc.__cause__
+        return exc, policy.may_repeat(method), exc.__cause__  # else like a dropped connection
     if isinstance(exc, PrintOSError):
         return None
     if isinstance(exc, httpx.TimeoutException):
@@ -88,15 +73,9 @@ def closed_error() -> ClientClosedError:
     )
 
 
-UNENCODABLE = (
-    UnicodeEncodeError,
-    httpx.InvalidURL,
-    ValueError,
-    TypeError,
-    OverflowError,
-    RecursionError,
-)
-"""What building a request raises when the caller's input cannot be encoded; see encoding_error."""
+UNENCODABLE = (httpx.InvalidURL, ValueError, TypeError, OverflowError, RecursionError)
+"""What building a request raises when the caller's input cannot be encoded (a UnicodeEncodeError
+is a ValueError); see encoding_error."""
 
 
 def encoding_error(
@@ -164,11 +143,8 @@ def _encodable(value: object) -> bool:
 
 
 def built(operation: gen.Operation[Any], build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The request a generated method's ``build`` describes (httpx keyword arguments).
-
-    A bad argument it finds (``ArgumentError``) or a value its models cannot encode is an
-    :class:`InvalidArgumentError`: nothing was sent.
-    """
+    """The request (httpx keyword arguments) a generated method's ``build`` describes; a bad
+    argument or a value its models cannot encode is an InvalidArgumentError, and nothing is sent."""
     try:
         return build()
     except gen.ArgumentError as exc:

@@ -60,20 +60,15 @@ def hmac_signature(secret: str, method: str, path: str, timestamp: str) -> str:
 
 
 def base_path_of(base_url: str | httpx.URL) -> str:
-    """The path of a service base URL as sent on the wire, without a trailing slash.
-
-    ``https://printos.api.hp.com/printbeat/`` gives ``/printbeat``; a URL without a path, ``""``.
-    """
+    """The path of a service base URL as sent on the wire, without a trailing slash
+    (``/printbeat`` for ``https://printos.api.hp.com/printbeat/``, ``""`` for no path)."""
     url = httpx.URL(base_url) if isinstance(base_url, str) else base_url
     return url.raw_path.split(b"?", 1)[0].decode("ascii", "replace").rstrip("/")
 
 
 def signed_path(wire_path: str, base_path: str) -> str:
-    """The path PrintOS signs: ``wire_path`` relative to the service's ``base_path``.
-
-    ``signed_path("/printbeat/devices", "/printbeat")`` is ``"/devices"``. A path outside the base
-    path (a link elsewhere on the same host) is signed whole, as it is without a base path.
-    """
+    """The path PrintOS signs: ``wire_path`` relative to the service's ``base_path``
+    (``/printbeat/devices`` under ``/printbeat`` is ``/devices``); a path outside it, whole."""
     base = base_path.rstrip("/")
     if not base or not wire_path.startswith(base):
         return wire_path
@@ -81,18 +76,6 @@ def signed_path(wire_path: str, base_path: str) -> str:
     if rest and not rest.startswith("/"):  # "/printbeatx" is not under "/printbeat"
         return wire_path
     return rest or "/"
-
-
-def _given_or_env(
-    name: str, value: str | None, variable: str, env: Mapping[str, str]
-) -> tuple[str, object]:
-    """``value``, else the environment ``variable``; with the name messages about it use."""
-    if value is not None:
-        return name, value
-    found = env.get(variable)
-    if found is None:
-        raise InvalidArgumentError(f"no PrintOS {name}: pass {name}= or set {variable}")
-    return variable, found
 
 
 def _credential(name: str, value: object, *, header: bool = True) -> str:
@@ -126,13 +109,22 @@ class PrintOSHmacAuth(httpx.Auth):
         base_url: str | httpx.URL | None = None,
     ) -> None:
         env = os.environ if environ is None else environ
-        key_name, given_key = _given_or_env("key", key, ENV_KEY, env)
-        self.key = _credential(key_name, given_key)
+        key_name = "key"
+        if key is None:
+            key, key_name = env.get(ENV_KEY), ENV_KEY
+            if key is None:
+                raise InvalidArgumentError(f"no PrintOS key: pass key= or set {ENV_KEY}")
+        secret_name = "secret"
+        if secret is None:
+            secret, secret_name = env.get(ENV_SECRET), ENV_SECRET
+            if secret is None:
+                raise InvalidArgumentError(f"no PrintOS secret: pass secret= or set {ENV_SECRET}")
+        self.key = _credential(key_name, key)
         if ":" in self.key:
             raise InvalidArgumentError(
                 f"{key_name} must not contain ':' (it separates key and signature)"
             )
-        self._secret = _credential(*_given_or_env("secret", secret, ENV_SECRET, env), header=False)
+        self._secret = _credential(secret_name, secret, header=False)
         self._clock = clock
         try:
             self._base_path = "" if base_url is None else base_path_of(base_url)

@@ -94,33 +94,25 @@ _RFC850_DATE = re.compile(
 _ASCTIME_DATE = re.compile(
     f"{_DAYS} {_MONTH} (?P<day>[0-9]{{2}}| [0-9]) {_TIME} (?P<year>[0-9]{{4}})"
 )
+_HTTP_DATE_FORMS = (_IMF_FIXDATE, _RFC850_DATE, _ASCTIME_DATE)
 
 
 def parse_http_date(text: str, *, now: dt.datetime | None = None) -> dt.datetime | None:
     """An RFC 9110 HTTP-date (any of its three forms) as an aware UTC datetime; strictly: anything
     else, or a date that does not exist, is None. See docs/auth-and-retries.md."""
-    for pattern in (_IMF_FIXDATE, _RFC850_DATE, _ASCTIME_DATE):
-        match = pattern.fullmatch(text)
-        if match is not None:
-            break
-    else:
+    match = next(filter(None, (form.fullmatch(text) for form in _HTTP_DATE_FORMS)), None)
+    if match is None:
         return None
     year = int(match["year"])
-    if pattern is _RFC850_DATE:
+    if len(match["year"]) == 2:  # rfc850-date: the most recent such year at most 50 years ahead
         current = (now or dt.datetime.now(dt.UTC)).year
         year += current - current % 100
         if year > current + 50:
             year -= 100
-    try:
-        return dt.datetime(
-            year,
-            _MONTHS.index(match["month"]) + 1,
-            int(match["day"]),
-            int(match["hour"]),
-            int(match["minute"]),
-            min(int(match["second"]), 59),
-            tzinfo=dt.UTC,
-        )
+    month = _MONTHS.index(match["month"]) + 1
+    day, hour, minute, second = (int(match[name]) for name in ("day", "hour", "minute", "second"))
+    try:  # a leap second (:60) reads as :59
+        return dt.datetime(year, month, day, hour, minute, min(second, 59), tzinfo=dt.UTC)
     except ValueError:  # 31 Feb, 25:00...
         return None
 
