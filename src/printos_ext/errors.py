@@ -14,6 +14,32 @@ import httpx
 from ._text import server_text
 from ._urls import raw_path
 
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientClosedError",
+    "ConflictError",
+    "EventLoopError",
+    "InternalServerError",
+    "InvalidArgumentError",
+    "NotAuthorizedError",
+    "NotFoundError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "PrintOSError",
+    "RateLimitError",
+    "RedirectError",
+    "ResponseDecodingError",
+    "ResponseTooLargeError",
+    "ResponseValidationError",
+    "UnexpectedError",
+    "UnprocessableEntityError",
+]
+
 REQUEST_ID_HEADERS = ("x-request-id", "x-hp-request-id", "x-correlation-id")
 
 
@@ -300,11 +326,3 @@ def status_error(response: httpx.Response) -> APIStatusError:
     if status == 400 and said and said.strip().rstrip(".").casefold() == "not authorized":
         return NotAuthorizedError(response)
     return error
-
-
-# Every error class, and nothing else (not the helpers above).
-__all__ = sorted(
-    name
-    for name, value in vars().items()
-    if isinstance(value, type) and issubclass(value, PrintOSError)
-)
