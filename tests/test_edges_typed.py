@@ -182,6 +182,8 @@ async def test_a_header_value_refused_by_h11_is_typed_and_never_shown() -> None:
                 await client.devices.list()
     shown = everything_shown(info.value)
     assert TOKEN not in shown
+    assert type(info.value) is APIConnectionError
+    assert "LocalProtocolError: the request is not valid HTTP" in str(info.value)
     assert "not shown" in str(info.value)
     assert info.value.__cause__ is None
 

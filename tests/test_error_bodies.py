@@ -19,6 +19,7 @@ from printos_ext import (
     PrintOSClient,
     UnprocessableEntityError,
 )
+from printos_ext._text import server_text
 
 SMS_404 = {
     "smsError": {
@@ -174,6 +175,29 @@ async def test_control_characters_from_the_server_are_escaped_in_messages(evil: 
     assert text.isprintable()
     assert "\\" in text
     assert error.server_message == evil  # the attribute keeps the server's text as it was
+
+
+@pytest.mark.parametrize(
+    ("char", "shown"),
+    [
+        ("\n", "\\n"),
+        ("\t", "\\t"),
+        ("\x1b", "\\x1b"),
+        ("\x85", "\\x85"),
+        ("\u202e", "\\u202e"),
+        ("\ud800", "\\ud800"),
+        ("\U000f0000", "\\U000f0000"),
+        ("\U000e0001", "\\U000e0001"),
+        ("\u00e9", "\u00e9"),
+        ("\u00a0", "\u00a0"),
+        ("\\", "\\"),
+        ("'", "'"),
+    ],
+)
+def test_each_unsafe_character_is_shown_as_its_escape_and_the_rest_as_it_is(
+    char: str, shown: str
+) -> None:
+    assert server_text(f"a{char}b") == f"a{shown}b"
 
 
 @pytest.mark.anyio

@@ -35,6 +35,10 @@ def test_jitter_only_shortens_the_delay_within_its_fraction() -> None:
         {"initial_delay": -1},
         {"jitter": 2},
         {"max_delay": "x"},
+        {"initial_delay": float("nan")},
+        {"jitter": float("nan")},
+        {"max_retry_after": True},
+        {"max_retries": -(10**5000)},
     ],
 )
 def test_invalid_policy_values_are_rejected(kwargs: dict[str, object]) -> None:

@@ -1,18 +1,12 @@
 """The one place where what httpx, httpcore, h11 or Python raise while sending becomes typed.
 
-Every exception that escapes an attempt goes through :func:`classify`, which returns the
-:class:`~printos_ext.errors.PrintOSError` to raise, whether the failure may be retried, and the
-cause to chain. Nothing else in the SDK catches transport-level exceptions, so a new kind of
-failure is handled (or deliberately not) here and only here.
-
-Messages never quote a rejected header value: h11 puts the value it refuses into its message
-(a bearer token with a newline, a signature), so for those errors neither the message nor the
-exception chain carries the original text.
+Every exception that escapes an attempt goes through :func:`classify`; requests that cannot be
+built go through :func:`encoding_error`. No message quotes a header value. See docs/errors.md.
 """
 
 from __future__ import annotations
 
-import math
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -31,46 +25,25 @@ from .errors import (
 )
 from .retries import RetryPolicy
 
-__all__ = [
-    "UNENCODABLE",
-    "Classified",
-    "built",
-    "classify",
-    "closed_error",
-    "encoding_error",
-    "unencodable_field",
-]
-
 Classified = tuple[PrintOSError, bool, BaseException | None]
 """(error to raise, retryable, cause to chain: None means "from None")."""
 
-
-class _Withheld(APIConnectionError):
-    """An APIConnectionError whose cause's text is not shown (it may hold a header value)."""
-
-    def __init__(self, request: httpx.Request, cause: BaseException, what: str) -> None:
-        super().__init__(request)
-        self.message = f"{self.message}: {type(cause).__name__}: {what}"
-        self.args = (self.message,)
+# h11 quotes the header value it refuses (a token with a newline): this text replaces it.
+_INVALID_HTTP = "the request is not valid HTTP (a header name or value is refused; not shown)"
 
 
 def classify(
     exc: BaseException, request: httpx.Request, policy: RetryPolicy, *, client_closed: bool
 ) -> Classified | None:
-    """The typed error for ``exc``, raised while sending ``request``; None: not ours to type.
-
-    None is returned for a :class:`PrintOSError` already typed (other than a decoding failure,
-    whose retry decision is made here) and for exceptions that are not about the exchange (a
-    bug in an auth or hook someone plugged in propagates as itself).
-    """
+    """The typed error for ``exc``, raised while sending ``request``; None for a PrintOSError
+    already typed (but a decoding failure, retried as decided here) and for an exception that is
+    not about the exchange (a bug in a plugged-in auth or hook propagates as itself)."""
     method = request.method
     if isinstance(exc, ResponseDecodingError):
         status = exc.status_code
-        if status is not None and status >= 400:
-            retryable = policy.retryable_status(status, method)
-        else:
-            retryable = policy.may_repeat(method)
-        return exc, retryable, exc.__cause__
+        if status is not None and status >= 400:  # retried as its status says
+            return exc, policy.retryable_status(status, method), exc.__cause__
+        return exc, policy.may_repeat(method), exc.__cause__  # else like a dropped connection
     if isinstance(exc, PrintOSError):
         return None
     if isinstance(exc, httpx.TimeoutException):
@@ -78,95 +51,63 @@ def classify(
     if isinstance(exc, TimeoutError):  # the client's overall per-attempt deadline
         return APITimeoutError(request, exc), policy.may_repeat(method), exc
     if isinstance(exc, httpx.LocalProtocolError):
-        what = "the request is not valid HTTP (a header name or value is refused; not shown)"
-        return _Withheld(request, exc, what), False, None
+        withheld = httpx.LocalProtocolError(_INVALID_HTTP)
+        return APIConnectionError(request, withheld), False, None
     if isinstance(exc, httpx.TransportError):
         return APIConnectionError(request, exc), policy.retryable_exception(exc, method), exc
     if isinstance(exc, httpx.DecodingError):  # only from a transport that decoded for us
         return ResponseDecodingError(request, str(exc)), policy.may_repeat(method), exc
-    if isinstance(exc, UnicodeEncodeError):
-        return _not_encodable(request, exc), False, None
-    if isinstance(exc, httpx.InvalidURL):
-        error = InvalidArgumentError(f"{_describe(request)}: invalid URL: {server_text(exc)}")
-        return error, False, exc
+    if isinstance(exc, UnicodeEncodeError | httpx.InvalidURL):  # in a header an auth or hook set
+        cause = None if isinstance(exc, UnicodeEncodeError) else exc  # .object is the whole value
+        return encoding_error(method, raw_path(request), exc), False, cause
     if isinstance(exc, RuntimeError) and client_closed:
-        return _closed(), False, None
+        return closed_error(), False, None
     return None
 
 
-def _describe(request: httpx.Request) -> str:
-    return f"{request.method} {raw_path(request)}"
-
-
-def _not_encodable(request: httpx.Request, exc: UnicodeEncodeError) -> InvalidArgumentError:
-    # Only the codec and the reason: exc.object is the whole value (a key, a token...).
-    return InvalidArgumentError(
-        f"{_describe(request)}: a value cannot be encoded as {exc.encoding} ({exc.reason}); "
-        "HTTP header names and values must be ASCII (the value is not shown)"
-    )
-
-
-def _closed() -> ClientClosedError:
-    # Shared by PrintOSClient and SyncPrintOSClient, so it names neither class nor 'async with'.
+def closed_error() -> ClientClosedError:
+    """The error for a request on a closed client (async or sync, so it names neither)."""
     return ClientClosedError(
         "the client is closed: create a new client (or use it inside a 'with' or 'async with' "
         "block, which closes it at the end)"
     )
 
 
-def closed_error() -> ClientClosedError:
-    """The error for a request on a closed client, raised before anything is built."""
-    return _closed()
-
-
-UNENCODABLE = (
-    UnicodeEncodeError,
-    httpx.InvalidURL,
-    ValueError,
-    TypeError,
-    OverflowError,
-    RecursionError,
-)
-"""What building a request raises when the caller's input cannot be encoded; see encoding_error."""
+UNENCODABLE = (httpx.InvalidURL, ValueError, TypeError, OverflowError, RecursionError)
+"""What building a request raises when the caller's input cannot be encoded (a UnicodeEncodeError
+is a ValueError); see encoding_error."""
 
 
 def encoding_error(
     method: str, path: str, exc: BaseException, body: object = None
 ) -> InvalidArgumentError:
-    """The InvalidArgumentError for a request that cannot be encoded (body or headers).
+    """The InvalidArgumentError for a request that cannot be encoded (body, headers or URL),
+    naming the field of the JSON ``body`` at fault when there is one.
 
-    ``json.dumps`` refuses a lone surrogate when encoding to UTF-8, an int of more digits than
-    ``sys.get_int_max_str_digits()`` and a float that is not finite (``float(10**400)`` cannot
-    even be made); httpx refuses a non-ASCII header value and an over-long URL. Each is a property
-    of the caller's input, so each is bad input, and when it is in the JSON ``body`` the message
-    names the field (``metrics.inkLevel``). Use it as ``except UNENCODABLE as exc: raise
-    encoding_error(...) from exc`` around building a request (a plain ``except``: this is on every
-    request's path, where a context manager costs more), with nothing inside the ``try`` that
-    raises a PrintOSError of its own.
+    Use it as ``except UNENCODABLE as exc: raise encoding_error(...) from exc`` around building a
+    request (a plain ``except``: this is on every request's path, where a context manager costs
+    more), with nothing inside the ``try`` that raises a PrintOSError of its own.
     """
     where = f"{method} {server_text(path, 200)}"
     if isinstance(exc, httpx.InvalidURL):
         return InvalidArgumentError(f"{where}: invalid URL: {server_text(exc)}")
+    if isinstance(exc, UnicodeEncodeError):  # its text would quote the whole value
+        reason = f"{exc.encoding} {exc.reason} (the value is not shown)"
+        if exc.encoding == "ascii":  # the codec httpx encodes header names and values with
+            reason += "; HTTP header names and values must be ASCII"
+    else:
+        reason = f"{type(exc).__name__}: {server_text(exc, 200)}"
     field = unencodable_field(body)
     if field is not None:
-        return InvalidArgumentError(
-            f"{where}: field {server_text(field, 200)} of the request body cannot be encoded "
-            f"as JSON: {_reason(exc)}"
-        )
-    if isinstance(exc, UnicodeEncodeError):
-        return InvalidArgumentError(
-            f"{where}: the request cannot be encoded: {exc.encoding} {exc.reason} "
-            "(the value is not shown)"
-        )
-    return InvalidArgumentError(
-        f"{where}: the request body cannot be encoded as JSON: {_reason(exc)}"
-    )
+        what = f"field {server_text(field, 200)} of the request body cannot be encoded as JSON"
+    elif isinstance(exc, UnicodeEncodeError):
+        what = "the request cannot be encoded"
+    else:
+        what = "the request body cannot be encoded as JSON"
+    return InvalidArgumentError(f"{where}: {what}: {reason}")
 
 
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, UnicodeEncodeError):  # its text would quote the whole value
-        return f"{exc.encoding} {exc.reason} (the value is not shown)"
-    return f"{type(exc).__name__}: {server_text(exc, 200)}"
+_MAX_WALK_DEPTH = 1000
 
 
 def unencodable_field(body: object) -> str | None:
@@ -191,38 +132,22 @@ def unencodable_field(body: object) -> str | None:
     return None
 
 
-def built(operation: gen.Operation[Any], build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The request a generated method's ``build`` describes (httpx keyword arguments).
+def _encodable(value: object) -> bool:
+    """Whether a leaf encodes as httpx encodes a JSON body (no NaN, UTF-8, at most
+    ``sys.get_int_max_str_digits()`` digits)."""
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        return False
+    return True
 
-    A bad argument it finds (``ArgumentError``) or a value its models cannot encode is an
-    :class:`InvalidArgumentError`: nothing was sent.
-    """
+
+def built(operation: gen.Operation[Any], build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The request (httpx keyword arguments) a generated method's ``build`` describes; a bad
+    argument or a value its models cannot encode is an InvalidArgumentError, and nothing is sent."""
     try:
         return build()
     except gen.ArgumentError as exc:
         raise InvalidArgumentError(f"{operation.name}: {exc}") from exc
     except UNENCODABLE as exc:  # a model's to_dict() on values it cannot hold
         raise encoding_error(operation.method, operation.path, exc) from exc
-
-
-_MAX_WALK_DEPTH = 1000
-
-
-def _encodable(value: object) -> bool:
-    if value is None or isinstance(value, bool):
-        return True
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, int):
-        try:
-            str(value)
-        except ValueError:  # more digits than sys.get_int_max_str_digits()
-            return False
-        return True
-    if isinstance(value, float):
-        return math.isfinite(value)
-    return False

@@ -1,21 +1,6 @@
-"""Authentication for the PrintOS API as ``httpx.Auth`` objects.
-
-PrintOS signs every request with an HMAC (its "HMAC authentication" scheme):
-
-* ``x-hp-hmac-date``: the request time, UTC ISO 8601 with milliseconds and ``Z``
-  (``2026-11-24T10:00:00.000Z``; PrintOS also accepts it without the milliseconds);
-* ``x-hp-hmac-authentication``: ``{key}:{signature}``, where ``signature`` is the lowercase hex
-  HMAC-SHA256, keyed with the secret, of ``"{METHOD} {path}{timestamp}"``;
-* ``x-hp-hmac-algorithm``: ``SHA256``.
-
-``path`` is the request path *relative to the service base URL*, exactly as sent on the wire
-(percent-encoding kept), without host or query string. PrintOS services live under prefixes
-(``https://printos.api.hp.com/printbeat``): a request for ``/printbeat/externalApi/v1/Jobs`` is
-signed as ``GET /externalApi/v1/Jobs...``. The auth learns the base path from the request
-extension ``printos.base_path``, which :class:`~printos_ext.PrintOSClient` sets from its
-``base_url``, or else from its own ``base_url=`` argument (for use with a plain httpx client).
-
-Because the auth flow runs for every attempt, a retried request is re-signed with a fresh date.
+"""Authentication for the PrintOS API as ``httpx.Auth`` objects: PrintOS HMAC signing and bearer
+tokens. The auth flow runs for every attempt, so a retried request is re-signed with a fresh date.
+See docs/auth-and-retries.md.
 """
 
 from __future__ import annotations
@@ -75,20 +60,15 @@ def hmac_signature(secret: str, method: str, path: str, timestamp: str) -> str:
 
 
 def base_path_of(base_url: str | httpx.URL) -> str:
-    """The path of a service base URL as sent on the wire, without a trailing slash.
-
-    ``https://printos.api.hp.com/printbeat/`` gives ``/printbeat``; a URL without a path, ``""``.
-    """
+    """The path of a service base URL as sent on the wire, without a trailing slash
+    (``/printbeat`` for ``https://printos.api.hp.com/printbeat/``, ``""`` for no path)."""
     url = httpx.URL(base_url) if isinstance(base_url, str) else base_url
     return url.raw_path.split(b"?", 1)[0].decode("ascii", "replace").rstrip("/")
 
 
 def signed_path(wire_path: str, base_path: str) -> str:
-    """The path PrintOS signs: ``wire_path`` relative to the service's ``base_path``.
-
-    ``signed_path("/printbeat/devices", "/printbeat")`` is ``"/devices"``. A path outside the base
-    path (a link elsewhere on the same host) is signed whole, as it is without a base path.
-    """
+    """The path PrintOS signs: ``wire_path`` relative to the service's ``base_path``
+    (``/printbeat/devices`` under ``/printbeat`` is ``/devices``); a path outside it, whole."""
     base = base_path.rstrip("/")
     if not base or not wire_path.startswith(base):
         return wire_path
@@ -98,43 +78,25 @@ def signed_path(wire_path: str, base_path: str) -> str:
     return rest or "/"
 
 
-def _require_text(name: str, value: object) -> str:
+def _credential(name: str, value: object, *, header: bool = True) -> str:
+    """Non-empty text; when sent in a header as it is, visible ASCII only (no space, tab or
+    newline), so a mistyped credential fails now, clearly. Messages never quote the value."""
     if not isinstance(value, str):
         raise InvalidArgumentError(f"{name} must be a str, got {type(value).__name__}")
     if not value.strip():
         raise InvalidArgumentError(f"{name} must not be empty")
-    return value
-
-
-def _checked_base_path(base_url: str | httpx.URL) -> str:
-    try:
-        return base_path_of(base_url)
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise InvalidArgumentError(f"base_url is not a valid URL: {exc}") from None
-
-
-def _require_header_text(name: str, value: object) -> str:
-    """Text that goes into a header as it is: visible ASCII only (no space, tab or newline).
-
-    Checked here so a mistyped credential is a clear error now, not a refusal by the HTTP layer
-    later; the message never quotes the value.
-    """
-    text = _require_text(name, value)
-    if not all("!" <= char <= "~" for char in text):
+    if header and not all("!" <= char <= "~" for char in value):
         raise InvalidArgumentError(
             f"{name} must be printable ASCII without spaces or control characters "
             "(it is sent in an HTTP header); the value is not shown"
         )
-    return text
+    return value
 
 
 class PrintOSHmacAuth(httpx.Auth):
-    """Signs each request with PrintOS HMAC headers.
-
-    ``key`` and ``secret`` default to the ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` environment
-    variables. The secret is kept out of ``repr`` and every message this class produces.
-    ``base_url``: the service base URL paths are signed relative to, when the request does not
-    say (``PrintOSClient`` always does; pass it when you use this auth with plain httpx).
+    """Signs each request with PrintOS HMAC headers; ``key`` and ``secret`` default to the
+    ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` environment variables, ``base_url`` (for plain httpx)
+    is what paths are signed relative to. The secret is never shown. See docs/auth-and-retries.md.
     """
 
     def __init__(
@@ -157,14 +119,17 @@ class PrintOSHmacAuth(httpx.Auth):
             secret, secret_name = env.get(ENV_SECRET), ENV_SECRET
             if secret is None:
                 raise InvalidArgumentError(f"no PrintOS secret: pass secret= or set {ENV_SECRET}")
-        self.key = _require_header_text(key_name, key)
+        self.key = _credential(key_name, key)
         if ":" in self.key:
             raise InvalidArgumentError(
                 f"{key_name} must not contain ':' (it separates key and signature)"
             )
-        self._secret = _require_text(secret_name, secret)
+        self._secret = _credential(secret_name, secret, header=False)
         self._clock = clock
-        self._base_path = "" if base_url is None else _checked_base_path(base_url)
+        try:
+            self._base_path = "" if base_url is None else base_path_of(base_url)
+        except (httpx.InvalidURL, TypeError) as exc:
+            raise InvalidArgumentError(f"base_url is not a valid URL: {exc}") from None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> PrintOSHmacAuth:
@@ -196,7 +161,7 @@ class BearerTokenAuth(httpx.Auth):
     """``Authorization: Bearer <token>``, for gateways that front PrintOS with OAuth tokens."""
 
     def __init__(self, token: str) -> None:
-        self._token = _require_header_text("token", token)
+        self._token = _credential("token", token)
 
     def __repr__(self) -> str:
         return "BearerTokenAuth(token=<hidden>)"

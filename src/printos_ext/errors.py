@@ -1,35 +1,7 @@
 """Typed errors: every failure the SDK raises is a :class:`PrintOSError`.
 
-The hierarchy follows what a caller wants to branch on::
-
-    PrintOSError
-    ├── InvalidArgumentError (also a ValueError)   bad input, caught before any request is sent
-    ├── ClientClosedError                          the client was used after aclose()
-    ├── EventLoopError                             used from two event loops at once, or a pool
-    │                                              passed in that cannot follow a new loop
-    ├── PaginationError                            a next link the SDK will not follow, or too
-    │                                              many pages
-    ├── UnexpectedError                            an exception outside this model (a bug, in
-    │                                              the SDK or in code you plugged in), caught
-    │                                              where it would otherwise end unrelated work
-    └── APIError                                   something went wrong talking to the API
-        ├── APIConnectionError                     no (complete) response: refused, reset, dropped
-        │   ├── APITimeoutError                    the configured timeout ran out
-        │   └── ResponseDecodingError              a body whose Content-Encoding does not decode
-        ├── ResponseValidationError                a response that does not match the spec
-        ├── ResponseTooLargeError                  a body over the client's max_response_bytes
-        └── APIStatusError                         the server answered 3xx/4xx/5xx
-            ├── RedirectError (3xx)                never followed; names the Location
-            ├── BadRequestError (400)  AuthenticationError (401)  PermissionDeniedError (403)
-            │   └── NotAuthorizedError (400 "Not Authorized": HP's answer to a rejected HMAC;
-            │                          both a BadRequestError and an AuthenticationError)
-            ├── NotFoundError (404)  ConflictError (409)  UnprocessableEntityError (422)
-            ├── RateLimitError (429)
-            └── InternalServerError (5xx)
-
-Messages name the method and path, never headers or credentials. Whatever the server said goes
-into a message through one formatter (:func:`printos_ext._text.server_text`): bounded in length,
-control characters and escapes made visible; the full body stays on ``.body``.
+The hierarchy follows what a caller wants to branch on; whatever the server said reaches a message
+through one formatter (:func:`printos_ext._text.server_text`). See docs/errors.md.
 """
 
 from __future__ import annotations
@@ -84,27 +56,17 @@ class ClientClosedError(PrintOSError):
 
 
 class EventLoopError(PrintOSError):
-    """The client cannot serve this event loop: another loop is using it at the same time, or
-    an ``http_client``/``transport`` you passed in is bound to the loop that used it before.
-
-    A client whose pool the SDK made follows its caller from one loop to the next (two
-    ``asyncio.run`` calls, asyncio then trio); see :mod:`printos_ext._loops`.
-    """
+    """The client cannot serve this event loop (another loop is using it, or a pool you passed
+    in is bound to the loop that used it before). See docs/errors.md."""
 
 
 class PaginationError(PrintOSError):
-    """Paging went wrong: a next link the SDK will not follow (another host, not a URL), or
-    ``max_pages`` pages fetched while the server still announced more."""
+    """A next link the SDK will not follow, or ``max_pages`` reached while more were announced."""
 
 
 class UnexpectedError(PrintOSError):
-    """An exception outside the SDK's typed model, caught so it cannot end unrelated work.
-
-    Raised (as a per-item result) by the bulk helpers and the status reporter when one item's
-    request fails with something that is not a :class:`PrintOSError`: typically a bug in an
-    ``httpx.Auth``, transport or event hook you plugged in. The original exception is
-    ``__cause__``; nothing about it is lost.
-    """
+    """An exception outside the SDK's typed model (``__cause__``), caught by the bulk helpers and
+    the status reporter so it cannot end unrelated work. See docs/errors.md."""
 
     def __init__(self, what: str, cause: BaseException) -> None:
         super().__init__(f"{what} failed with {type(cause).__name__}: {server_text(cause)}")
@@ -128,15 +90,9 @@ class APIConnectionError(APIError):
     """No complete response arrived: connection refused, reset or dropped mid-response."""
 
     def __init__(self, request: httpx.Request, cause: BaseException | None = None) -> None:
-        detail = ""
-        if cause is not None:
-            # Some transport errors carry no message (a reset): the type is the detail then.
-            text = str(cause)
-            detail = (
-                f": {type(cause).__name__}: {server_text(text)}"
-                if text
-                else f": {type(cause).__name__}"
-            )
+        detail = "" if cause is None else f": {type(cause).__name__}"
+        if cause is not None and str(cause):  # a reset may carry no text: the type says it then
+            detail += f": {server_text(cause)}"
         super().__init__(f"connection error on {_describe(request)}{detail}", request=request)
 
 
@@ -151,14 +107,8 @@ class APITimeoutError(APIConnectionError):
 
 
 class ResponseDecodingError(APIConnectionError):
-    """The body arrived but its ``Content-Encoding`` could not be decoded.
-
-    Corrupt or truncated compressed data, or an encoding the SDK does not speak. Treated like a
-    connection dropped mid-response: retried when the request may be repeated (or when the
-    status says the server did not act, 408/429, and 5xx for idempotent requests).
-    ``status_code`` and ``response`` (headers only; the body was not readable) say what came;
-    both are None when an in-memory transport decoded (and failed) before handing it over.
-    """
+    """The body's ``Content-Encoding`` could not be decoded; retried like a dropped connection.
+    ``status_code`` and ``response`` (headers only) are None when a transport decoded it."""
 
     def __init__(
         self, request: httpx.Request, reason: str, response: httpx.Response | None = None
@@ -220,47 +170,33 @@ def _scalar(value: Any) -> str | None:
     return str(value)
 
 
-def _error_fields(body: Any) -> dict[str, str | None]:
-    """What an error body says, read from the shapes servers use.
+# The keys read from HP's {"smsError": {...}} and from the common {"error": {...}} shape.
+_SHAPES = {
+    "smsError": ("message", "subCode", "developerInfo", "moreInfoUrl", "serviceName", "field"),
+    "error": ("message", "code", "field"),
+}
 
-    * HP PrintOS: ``{"smsError": {"statusCode", "message", "subCode", "developerInfo",
-      "moreInfoUrl", "serviceName"}}``, plus the sandbox's own ``field`` (the offending JSON
-      path or query parameter) and ``existingId`` (on a 409: the device that already exists);
-    * ``{"error": {"code", "message", "field", "existingId"}}`` (many APIs);
-    * RFC 7807 / 9457 problem details: ``{"type", "title", "status", "detail", "instance"}``;
-    * a flat ``{"message": ...}`` / ``{"detail": ...}`` / ``{"error": "..."}``;
-    * a body that is not JSON: its text, whitespace collapsed.
-    """
-    fields: dict[str, str | None] = {}
-    if isinstance(body, dict):
-        sms = body.get("smsError")
-        error = body.get("error")
-        if isinstance(sms, dict):
-            fields["message"] = _scalar(sms.get("message"))
-            fields["sub_code"] = _scalar(sms.get("subCode"))
-            fields["developer_info"] = _scalar(sms.get("developerInfo"))
-            fields["more_info_url"] = _scalar(sms.get("moreInfoUrl"))
-            fields["service_name"] = _scalar(sms.get("serviceName"))
-            fields["field"] = _scalar(sms.get("field"))
-            fields["existing_id"] = _scalar(sms.get("existingId"))
-        elif isinstance(error, dict):
-            fields["message"] = _scalar(error.get("message"))
-            fields["error_code"] = _scalar(error.get("code"))
-            fields["field"] = _scalar(error.get("field"))
-            fields["existing_id"] = _scalar(error.get("existingId"))
-        elif isinstance(body.get("title"), str) or isinstance(body.get("detail"), str):
-            title, detail = _scalar(body.get("title")), _scalar(body.get("detail"))
-            both = title and detail and title != detail
-            fields["message"] = f"{title}: {detail}" if both else (detail or title)
-            fields["more_info_url"] = _scalar(body.get("type"))
-            fields["existing_id"] = _scalar(body.get("existingId"))
-        else:
-            fields["message"] = next(
-                (_scalar(body[k]) for k in ("message", "error") if _scalar(body.get(k))), None
-            )
-    elif isinstance(body, str) and body.strip():
-        fields["message"] = " ".join(body[:10_000].split())
-    return fields
+
+def _error_fields(body: Any) -> dict[str, str | None]:
+    """What an error body says, by its JSON key, read from the shapes in docs/errors.md."""
+    if isinstance(body, str) and body.strip():
+        return {"message": " ".join(body[:10_000].split())}
+    if not isinstance(body, dict):
+        return {}
+    for shape, keys in _SHAPES.items():
+        if isinstance(body.get(shape), dict):
+            inner = body[shape]
+            return {key: _scalar(inner.get(key)) for key in (*keys, "existingId")}
+    if isinstance(body.get("title"), str) or isinstance(body.get("detail"), str):  # RFC 9457
+        title, detail = _scalar(body.get("title")), _scalar(body.get("detail"))
+        both = title and detail and title != detail
+        return {
+            "message": f"{title}: {detail}" if both else (detail or title),
+            "moreInfoUrl": _scalar(body.get("type")),
+            "existingId": _scalar(body.get("existingId")),
+        }
+    flat = (_scalar(body.get(key)) for key in ("message", "error"))
+    return {"message": next((text for text in flat if text), None)}
 
 
 def _detail(fields: dict[str, str | None]) -> str:
@@ -269,34 +205,20 @@ def _detail(fields: dict[str, str | None]) -> str:
     text = f": {server_text(message)}" if message else ""
     extra = [
         f"{label}: {server_text(fields[key], 100)}"
-        for key, label in (("field", "field"), ("sub_code", "subCode"), ("service_name", "service"))
+        for key, label in (("field", "field"), ("subCode", "subCode"), ("serviceName", "service"))
         if fields.get(key)
     ]
     if extra:
         text += f" ({', '.join(extra)})"
-    info = fields.get("developer_info")
+    info = fields.get("developerInfo")
     if info and info != message:
         text += f"; developer info: {server_text(info)}"
     return text
 
 
-def _is_not_authorized(fields: dict[str, str | None]) -> bool:
-    message = fields.get("message")
-    return message is not None and message.strip().rstrip(".").casefold() == "not authorized"
-
-
 class APIStatusError(APIError):
-    """The server answered with an error status.
-
-    ``body`` is the parsed JSON body (or the text when it is not JSON), ``request_id`` the
-    server's request id header when present; quote it when reporting a problem to HP.
-
-    What the body says is also read into attributes, from HP's ``smsError`` shape, the
-    ``{"error": {...}}`` shape or RFC 7807 problem details (None when absent): ``server_message``
-    (``message``, or a problem's ``title: detail``), ``sub_code``, ``developer_info``,
-    ``more_info_url`` (a problem's ``type``), ``service_name``, ``error_code`` and ``field``.
-    These are the server's text, unaltered; the message quotes them escaped and bounded.
-    """
+    """The server answered with an error status: ``body`` (parsed), ``request_id``, and what the
+    body says in attributes (``server_message``, ``sub_code``, ...). See docs/errors.md."""
 
     def __init__(self, response: httpx.Response) -> None:
         self.response = response
@@ -307,11 +229,11 @@ class APIStatusError(APIError):
         )
         fields = _error_fields(self.body)
         self.server_message = fields.get("message")
-        self.sub_code = fields.get("sub_code")
-        self.developer_info = fields.get("developer_info")
-        self.more_info_url = fields.get("more_info_url")
-        self.service_name = fields.get("service_name")
-        self.error_code = fields.get("error_code")
+        self.sub_code = fields.get("subCode")
+        self.developer_info = fields.get("developerInfo")
+        self.more_info_url = fields.get("moreInfoUrl")
+        self.service_name = fields.get("serviceName")
+        self.error_code = fields.get("code")
         self.field = fields.get("field")
         message = (
             f"{response.status_code} {server_text(response.reason_phrase, 100)} "
@@ -327,12 +249,8 @@ class APIStatusError(APIError):
 
 
 class RedirectError(APIStatusError):
-    """3xx: the SDK never follows redirects (``location`` is where the server pointed).
-
-    Following one could hand the request's credentials (HMAC headers, a bearer token) to another
-    origin, and the PrintOS API does not redirect; point ``base_url`` at the final address
-    instead. This holds even for an ``http_client`` configured with ``follow_redirects=True``.
-    """
+    """3xx: never followed, since that could hand credentials to another origin; ``location`` is
+    where the server pointed. See docs/errors.md."""
 
     def __init__(self, response: httpx.Response) -> None:
         self.location: str | None = response.headers.get("location")
@@ -348,8 +266,7 @@ class BadRequestError(APIStatusError):
 
 
 class AuthenticationError(APIStatusError):
-    """401 (or HP's 400 "Not Authorized", see :class:`NotAuthorizedError`): missing or wrong
-    credentials, or a clock too far off for the HMAC date."""
+    """401 (or HP's 400 "Not Authorized"): missing or wrong credentials, or a clock too far off."""
 
 
 class PermissionDeniedError(APIStatusError):
@@ -361,17 +278,12 @@ class NotFoundError(APIStatusError):
 
 
 class ConflictError(APIStatusError):
-    """409: for example a serial number that is already provisioned.
-
-    ``existing_id`` is the id of what already exists when the server names it (``existingId`` in
-    the error body, as the sandbox sends it for a duplicate serial number), else None. It makes
-    provisioning safe to repeat: a provision whose answer was lost can be sent again, and its
-    409 gives the id the first attempt created (see the README, "Provisioning safely").
-    """
+    """409: for example a serial number already provisioned; ``existing_id`` is the id of what
+    exists when the server names it, which makes provisioning safe to repeat."""
 
     def __init__(self, response: httpx.Response) -> None:
         super().__init__(response)
-        self.existing_id: str | None = _error_fields(self.body).get("existing_id")
+        self.existing_id: str | None = _error_fields(self.body).get("existingId")
 
 
 class UnprocessableEntityError(APIStatusError):
@@ -387,14 +299,8 @@ class InternalServerError(APIStatusError):
 
 
 class NotAuthorizedError(AuthenticationError, BadRequestError):
-    """400 whose error message is "Not Authorized": how HP's services reject an HMAC signature.
-
-    HP answers a wrong key, a wrong signature or a date outside the allowed clock skew with
-    ``400`` and ``{"smsError": {"message": "Not Authorized", ...}}``. It is an authentication
-    failure, so it is an :class:`AuthenticationError` (``except AuthenticationError`` catches it);
-    it stays a :class:`BadRequestError` too, and ``status_code`` stays 400, so code written for
-    what HP literally sends keeps working.
-    """
+    """400 "Not Authorized": how HP rejects an HMAC signature (an authentication failure that
+    stays a BadRequestError with status 400). See docs/errors.md."""
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {
@@ -416,6 +322,7 @@ def status_error(response: httpx.Response) -> APIStatusError:
     if 300 <= status < 400:
         return RedirectError(response)
     error = _BY_STATUS.get(status, APIStatusError)(response)
-    if status == 400 and _is_not_authorized(_error_fields(error.body)):
+    said = error.server_message
+    if status == 400 and said and said.strip().rstrip(".").casefold() == "not authorized":
         return NotAuthorizedError(response)
     return error

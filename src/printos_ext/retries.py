@@ -1,20 +1,14 @@
 """When to retry a failed request, and how long to wait first.
 
-The loop itself lives in :mod:`printos_ext._client`; this module is pure policy so it can be
-tested without a network or a clock.
-
-What is retried:
-
-* connection failures before the request was sent (refused, DNS, connect timeout): always;
-* ``408``, ``429``: always; the server says it did not process the request;
-* ``5xx``, read timeouts, dropped connections: only when the request is idempotent (GET, PUT,
-  DELETE...) or the caller opted in with ``retry_non_idempotent=True``, because a POST that
-  reached the server may already have had its effect (a second provision would be a 409).
+Pure policy, tested without a network or a clock; the loop itself lives in the client. A request
+that may have reached the server is repeated only when idempotent (or opted in), since a second
+POST may act twice. See docs/auth-and-retries.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import re
 from collections.abc import Callable
@@ -22,6 +16,7 @@ from collections.abc import Callable
 import attrs
 import httpx
 
+from ._validate import count, shown
 from .errors import InvalidArgumentError
 
 __all__ = ["RetryPolicy", "parse_http_date", "parse_retry_after"]
@@ -30,39 +25,35 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRAC
 ALWAYS_RETRIED_STATUSES = frozenset({408, 429})
 
 
-def _check_non_negative(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise InvalidArgumentError(
-            f"RetryPolicy.{attribute.name} must be a number >= 0, got {value!r}"
-        )
+def _count(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    count(f"RetryPolicy.{attribute.name}", value)
 
 
-def _check_max_retries(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidArgumentError(f"RetryPolicy.max_retries must be an int >= 0, got {value!r}")
+def _number(maximum: float) -> Callable[[object, attrs.Attribute[float], float], None]:
+    """A validator: an int or float (not a bool, not NaN, which makes every delay NaN) from 0 to
+    ``maximum``."""
+    bound = ">= 0" if maximum == math.inf else f"between 0 and {maximum:g}"
 
+    def check(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not (number and 0 <= value <= maximum):
+            raise InvalidArgumentError(
+                f"RetryPolicy.{attribute.name} must be a number {bound}, got {shown(value)}"
+            )
 
-def _check_jitter(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    _check_non_negative(instance, attribute, value)
-    if value > 1:
-        raise InvalidArgumentError(f"RetryPolicy.jitter must be between 0 and 1, got {value!r}")
+    return check
 
 
 @attrs.frozen
 class RetryPolicy:
-    """Exponential backoff with jitter.
+    """Exponential backoff with jitter, capped; a short enough ``Retry-After`` replaces the
+    computed delay, a longer one is not waited for. See docs/auth-and-retries.md."""
 
-    The n-th retry (n = 1, 2, ...) waits ``min(max_delay, initial_delay * 2 ** (n - 1))``, reduced
-    by up to ``jitter`` of itself at random so that many clients do not retry in lockstep. A
-    ``Retry-After`` header up to ``max_retry_after`` seconds replaces that computed delay; a longer
-    one is not waited for: the error is raised so the caller can decide.
-    """
-
-    max_retries: int = attrs.field(default=2, validator=_check_max_retries)
-    initial_delay: float = attrs.field(default=0.5, validator=_check_non_negative)
-    max_delay: float = attrs.field(default=8.0, validator=_check_non_negative)
-    jitter: float = attrs.field(default=0.25, validator=_check_jitter)
-    max_retry_after: float = attrs.field(default=60.0, validator=_check_non_negative)
+    max_retries: int = attrs.field(default=2, validator=_count)
+    initial_delay: float = attrs.field(default=0.5, validator=_number(math.inf))
+    max_delay: float = attrs.field(default=8.0, validator=_number(math.inf))
+    jitter: float = attrs.field(default=0.25, validator=_number(1))
+    max_retry_after: float = attrs.field(default=60.0, validator=_number(math.inf))
     retry_non_idempotent: bool = False
 
     def backoff(self, retry_number: int, rng: random.Random | None = None) -> float:
@@ -103,37 +94,25 @@ _RFC850_DATE = re.compile(
 _ASCTIME_DATE = re.compile(
     f"{_DAYS} {_MONTH} (?P<day>[0-9]{{2}}| [0-9]) {_TIME} (?P<year>[0-9]{{4}})"
 )
+_HTTP_DATE_FORMS = (_IMF_FIXDATE, _RFC850_DATE, _ASCTIME_DATE)
 
 
 def parse_http_date(text: str, *, now: dt.datetime | None = None) -> dt.datetime | None:
-    """An RFC 9110 HTTP-date (IMF-fixdate, rfc850-date or asctime-date) as an aware UTC datetime.
-
-    Strict: anything else, or a date that does not exist, is None. A two-digit rfc850 year that
-    would be more than 50 years ahead of ``now`` is the most recent past year with those digits,
-    as RFC 9110 requires. A leap second (``:60``) reads as ``:59``.
-    """
-    for pattern in (_IMF_FIXDATE, _RFC850_DATE, _ASCTIME_DATE):
-        match = pattern.fullmatch(text)
-        if match is not None:
-            break
-    else:
+    """An RFC 9110 HTTP-date (any of its three forms) as an aware UTC datetime; strictly: anything
+    else, or a date that does not exist, is None. See docs/auth-and-retries.md."""
+    match = next(filter(None, (form.fullmatch(text) for form in _HTTP_DATE_FORMS)), None)
+    if match is None:
         return None
     year = int(match["year"])
-    if pattern is _RFC850_DATE:
+    if len(match["year"]) == 2:  # rfc850-date: the most recent such year at most 50 years ahead
         current = (now or dt.datetime.now(dt.UTC)).year
         year += current - current % 100
         if year > current + 50:
             year -= 100
-    try:
-        return dt.datetime(
-            year,
-            _MONTHS.index(match["month"]) + 1,
-            int(match["day"]),
-            int(match["hour"]),
-            int(match["minute"]),
-            min(int(match["second"]), 59),
-            tzinfo=dt.UTC,
-        )
+    month = _MONTHS.index(match["month"]) + 1
+    day, hour, minute, second = (int(match[name]) for name in ("day", "hour", "minute", "second"))
+    try:  # a leap second (:60) reads as :59
+        return dt.datetime(year, month, day, hour, minute, min(second, 59), tzinfo=dt.UTC)
     except ValueError:  # 31 Feb, 25:00...
         return None
 
@@ -141,14 +120,8 @@ def parse_http_date(text: str, *, now: dt.datetime | None = None) -> dt.datetime
 def parse_retry_after(
     value: str | None, *, now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
 ) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: delay-seconds or an HTTP-date.
-
-    Only what RFC 9110 allows is read: delay-seconds (ASCII digits and nothing else, so not
-    ``1.5``, ``-4``, ``3_0`` or non-ASCII digits) and the three HTTP-date forms (see
-    :func:`parse_http_date`), with surrounding spaces or tabs. Anything else returns None, as
-    does an absent header (the caller then uses its own backoff); a date in the past means
-    "now" (0 seconds). A delay too long to represent is ``inf`` (longer than any limit).
-    """
+    """Seconds to wait from a ``Retry-After`` header (delay-seconds or an HTTP-date, strictly as
+    RFC 9110 allows); None when absent or unreadable. See docs/auth-and-retries.md."""
     if value is None:
         return None
     text = value.strip(" \t")
