@@ -8,46 +8,12 @@ re-exported here so one import is enough.
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from . import models
-from ._generated import (
-    DeviceProvisionRequest,
-    Devices,
-    DeviceStatusUpdate,
-    DeviceStatusUpdateMetrics,
-    DevicesWithRawResponse,
-    PrintDevice,
-    PrintDeviceList,
-    SyncDevices,
-    SyncDevicesWithRawResponse,
-)
+from . import _generated, errors, models
+from ._generated import *  # noqa: F403 (the device models and resources: _generated.__all__)
 from ._response import RawResponse
 from .auth import BearerTokenAuth, PrintOSHmacAuth
 from .client import PrintOSClient
-from .errors import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ClientClosedError,
-    ConflictError,
-    EventLoopError,
-    InternalServerError,
-    InvalidArgumentError,
-    NotAuthorizedError,
-    NotFoundError,
-    PaginationError,
-    PermissionDeniedError,
-    PrintOSError,
-    RateLimitError,
-    RedirectError,
-    ResponseDecodingError,
-    ResponseTooLargeError,
-    ResponseValidationError,
-    UnexpectedError,
-    UnprocessableEntityError,
-)
+from .errors import *  # noqa: F403 (every error class: errors.__all__)
 from .pagination import Page, paginate
 from .retries import RetryPolicy
 from .version import __version__
@@ -91,58 +57,28 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
     "BearerTokenAuth",
     "BulkResult",
-    "ClientClosedError",
-    "ConflictError",
-    "DeviceProvisionRequest",
-    "DeviceStatusUpdate",
-    "DeviceStatusUpdateMetrics",
-    "Devices",
-    "DevicesWithRawResponse",
-    "EventLoopError",
     "FlushTimeoutError",
-    "InternalServerError",
-    "InvalidArgumentError",
-    "NotAuthorizedError",
-    "NotFoundError",
     "Page",
-    "PaginationError",
-    "PermissionDeniedError",
-    "PrintDevice",
-    "PrintDeviceList",
     "PrintOSClient",
-    "PrintOSError",
     "PrintOSHmacAuth",
     "ProvisionRequest",
-    "RateLimitError",
     "RawResponse",
-    "RedirectError",
     "ReporterClosedError",
     "ReporterError",
     "ReporterFullError",
     "ReporterStats",
-    "ResponseDecodingError",
-    "ResponseTooLargeError",
-    "ResponseValidationError",
     "RetryPolicy",
     "StatusReporter",
     "StatusUpdate",
-    "SyncDevices",
-    "SyncDevicesWithRawResponse",
     "SyncPrintOSClient",
-    "UnexpectedError",
-    "UnprocessableEntityError",
     "__version__",
     "models",
     "paginate",
 ]
+__all__ += _generated.__all__
+__all__ += errors.__all__
 
 
 def __dir__() -> list[str]:
