@@ -34,17 +34,17 @@ _LAZY = {
     "StatusReporter": "reporter",
 }
 
-if TYPE_CHECKING:
-    from ._sync.client import SyncPrintOSClient
-    from .bulk import BulkResult, ProvisionRequest, StatusUpdate
-    from .reporter import (
-        FlushTimeoutError,
-        ReporterClosedError,
-        ReporterError,
-        ReporterFullError,
-        ReporterStats,
-        StatusReporter,
-    )
+if TYPE_CHECKING:  # "as": exported for type checkers, which do not read __all__'s lazy part
+    from ._sync.client import SyncPrintOSClient as SyncPrintOSClient
+    from .bulk import BulkResult as BulkResult
+    from .bulk import ProvisionRequest as ProvisionRequest
+    from .bulk import StatusUpdate as StatusUpdate
+    from .reporter import FlushTimeoutError as FlushTimeoutError
+    from .reporter import ReporterClosedError as ReporterClosedError
+    from .reporter import ReporterError as ReporterError
+    from .reporter import ReporterFullError as ReporterFullError
+    from .reporter import ReporterStats as ReporterStats
+    from .reporter import StatusReporter as StatusReporter
 
 
 def __getattr__(name: str) -> Any:
@@ -58,25 +58,16 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "BearerTokenAuth",
-    "BulkResult",
-    "FlushTimeoutError",
     "Page",
     "PrintOSClient",
     "PrintOSHmacAuth",
-    "ProvisionRequest",
     "RawResponse",
-    "ReporterClosedError",
-    "ReporterError",
-    "ReporterFullError",
-    "ReporterStats",
     "RetryPolicy",
-    "StatusReporter",
-    "StatusUpdate",
-    "SyncPrintOSClient",
     "__version__",
     "models",
     "paginate",
 ]
+__all__ += list(_LAZY)
 __all__ += _generated.__all__
 __all__ += errors.__all__
 

@@ -1,12 +1,8 @@
-"""The one place where printos_ext reaches into the generated package.
-
-Vendored, the generated package is found as a sibling of this one (docs/vendoring.md); installed,
-it is the top-level ``printos_api_client``. Static types always come from the installed name.
-printos_ext needs only what every generated package has (the ``Transport`` seam, the resource
-containers, the errors) and re-exports the device models and resources (``__all__``). A package
-without those (another API's spec, vendored or in the conformance corpus) still imports: they
-become stand-ins that raise when used, and ``UNAVAILABLE`` says why (scripts/regenerate.py
-refuses to write such a package over the committed one).
+"""The one place where printos_ext reaches into the generated package: the sibling package when
+vendored (docs/vendoring.md), else the top-level one. A package without the device models and
+resources printos_ext re-exports (another API's spec) still imports: they become stand-ins that
+raise when used, and ``UNAVAILABLE`` says why (scripts/regenerate.py refuses to commit such a
+package). Static types always come from the installed name.
 """
 
 from __future__ import annotations
@@ -34,16 +30,16 @@ _DEVICE_MODELS = [name for name in __all__ if name not in _RESOURCES]
 def _locate() -> str:
     """The import name of the generated package: a sibling when vendored, else top-level."""
     parent = __name__.rpartition(".")[0].rpartition(".")[0]
-    if parent:
-        candidate = f"{parent}.{_GENERATED}"
-        try:
-            importlib.import_module(candidate)
-        except ModuleNotFoundError as exc:
-            if exc.name != candidate:
-                raise
-        else:
-            return candidate
-    return _GENERATED
+    if not parent:
+        return _GENERATED
+    candidate = f"{parent}.{_GENERATED}"
+    try:
+        importlib.import_module(candidate)
+    except ModuleNotFoundError as exc:
+        if exc.name != candidate:  # the sibling is there but does not import: that is the error
+            raise
+        return _GENERATED
+    return candidate
 
 
 package_name = _locate()
@@ -54,18 +50,12 @@ def _attributes(relative: str, *names: str) -> dict[str, Any]:
     module_name = f"{package_name}.{relative}"
     try:
         module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
+        return {name: getattr(module, name) for name in names}
+    except (ModuleNotFoundError, AttributeError) as exc:
         raise ImportError(
-            f"printos_ext needs the generated module {module_name}, which is missing "
-            f"(was the spec changed without updating printos_ext?): {exc}"
+            f"printos_ext needs {', '.join(names)} from the generated module {module_name} "
+            f"(regenerate with scripts/regenerate.sh after changing the spec): {exc}"
         ) from exc
-    missing = [name for name in names if not hasattr(module, name)]
-    if missing:
-        raise ImportError(
-            f"printos_ext needs {', '.join(missing)} in the generated module {module_name}; "
-            "regenerate with the pinned openapi-python-client (scripts/regenerate.sh)"
-        )
-    return {name: getattr(module, name) for name in names}
 
 
 UNAVAILABLE: str | None = None

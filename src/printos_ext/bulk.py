@@ -13,7 +13,6 @@ import attrs
 import httpx
 
 from . import _async_io as io
-from . import _generated as gen
 from . import _validate as check
 from ._transport_errors import built
 from .errors import InvalidArgumentError, PrintOSError, UnexpectedError
@@ -73,15 +72,11 @@ class _DryRun:
     """A ``Transport`` that builds each request (running every argument check) and sends none.
     It is also the response of those requests: one that parses to None."""
 
-    async def request(
-        self, operation: gen.Operation[Any], build: Callable[[], dict[str, Any]], **_: Any
-    ) -> _DryRun:
+    async def request(self, operation: Any, build: Callable[[], Any], **_: Any) -> _DryRun:
         built(operation, build)
         return self
 
-    def paginate(
-        self, operation: gen.Operation[Any], build: Callable[[], dict[str, Any]], **_: Any
-    ) -> Any:
+    def paginate(self, operation: Any, build: Callable[[], Any], **_: Any) -> AsyncIterator[Any]:
         built(operation, build)
         return _no_items()
 
@@ -95,12 +90,9 @@ async def _no_items() -> AsyncIterator[Any]:
 
 
 def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> None:
-    """Check ``method(*args, **kwargs)``'s arguments as the call would, sending nothing.
-
-    ``method`` is a method of a generated resource: the same method of the same resource class,
-    bound to a transport that only builds requests, runs to completion at once (it never waits).
-    Arguments the method does not take are an InvalidArgumentError too.
-    """
+    """Check ``method(*args, **kwargs)``'s arguments as the call would, sending nothing: the same
+    method of the same generated resource class, bound to a transport that only builds requests,
+    runs to completion at once. Arguments the method does not take are an InvalidArgumentError."""
     resource = getattr(method, "__self__", None)
     if resource is None:
         raise InvalidArgumentError(f"{method!r} is not a method of a resource")
@@ -119,8 +111,7 @@ def _arguments(item: object) -> dict[str, Any]:
             raise InvalidArgumentError(f"item keys must be str, got {type(keys[0]).__name__}")
         return dict(item)
     if attrs.has(type(item)):
-        fields = attrs.fields(type(item))  # type: ignore[arg-type]
-        return {f.name: getattr(item, f.name) for f in fields if f.init}
+        return attrs.asdict(item, recurse=False, filter=lambda field, _: field.init)  # type: ignore[arg-type]
     raise InvalidArgumentError(
         f"each item must be a mapping or an attrs instance (such as StatusUpdate), "
         f"got {type(item).__name__}"

@@ -49,10 +49,6 @@ def next_link(response: httpx.Response) -> httpx.URL | None:
     return None
 
 
-def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
-    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
-
-
 async def paginate(
     fetch_page: Callable[[httpx.URL | None], Awaitable[Page[T]]],
     *,
@@ -75,7 +71,7 @@ async def paginate(
     for page_number in range(1, max_pages + 1):
         page = first if page_number == 1 and first is not None else await fetch_page(url)
         visited.add(str(page.url))
-        origin = origin or page.url
+        origin = origin or page.url  # the first page's: credentials never go to another
         skipped = 0
         keys: list[Hashable] = []  # they join `seen` after the page: within it, nothing is skipped
         for item in page.items:
@@ -97,7 +93,7 @@ async def paginate(
         if not page.items:
             logger.debug("pagination: page %d is empty; stopping", page_number)
             return
-        if not _same_origin(url, origin):
+        if (url.scheme, url.host, url.port) != (origin.scheme, origin.host, origin.port):
             raise PaginationError(
                 "refusing to follow a next link to another origin: "
                 f"{server_text(url.scheme)}://{server_text(url.host)}"

@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 
-from .. import _generated as gen
 from .. import _sync_io as io
 from .. import _validate as check
 from .._transport_errors import built
@@ -42,15 +41,11 @@ class _DryRun:
     """A ``SyncTransport`` that builds each request (running every argument check) and sends none.
     It is also the response of those requests: one that parses to None."""
 
-    def request(
-        self, operation: gen.Operation[Any], build: Callable[[], dict[str, Any]], **_: Any
-    ) -> _DryRun:
+    def request(self, operation: Any, build: Callable[[], Any], **_: Any) -> _DryRun:
         built(operation, build)
         return self
 
-    def paginate(
-        self, operation: gen.Operation[Any], build: Callable[[], dict[str, Any]], **_: Any
-    ) -> Any:
+    def paginate(self, operation: Any, build: Callable[[], Any], **_: Any) -> Iterator[Any]:
         built(operation, build)
         return _no_items()
 
@@ -64,12 +59,9 @@ def _no_items() -> Iterator[Any]:
 
 
 def check_call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    """Check ``method(*args, **kwargs)``'s arguments as the call would, sending nothing.
-
-    ``method`` is a method of a generated resource: the same method of the same resource class,
-    bound to a transport that only builds requests, runs to completion at once (it never waits).
-    Arguments the method does not take are an InvalidArgumentError too.
-    """
+    """Check ``method(*args, **kwargs)``'s arguments as the call would, sending nothing: the same
+    method of the same generated resource class, bound to a transport that only builds requests,
+    runs to completion at once. Arguments the method does not take are an InvalidArgumentError."""
     resource = getattr(method, "__self__", None)
     if resource is None:
         raise InvalidArgumentError(f"{method!r} is not a method of a resource")
