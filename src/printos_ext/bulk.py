@@ -6,8 +6,8 @@ See docs/bulk-and-paging.md.
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
-from typing import Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from typing import Any, Generic, NoReturn, TypeVar
 
 import attrs
 import httpx
@@ -68,25 +68,18 @@ class BulkResult(Generic[InputT, ValueT]):
         return self.error is None
 
 
+class _Built(Exception):
+    """The dry-run transport has built the request: the call stops there, nothing is sent."""
+
+
 class _DryRun:
-    """A ``Transport`` that builds each request (running every argument check) and sends none.
-    It is also the response of those requests: one that parses to None."""
+    """A ``Transport`` that builds each request (running every argument check) and sends none."""
 
-    async def request(self, operation: Any, build: Callable[[], Any], **_: Any) -> _DryRun:
+    def request(self, operation: Any, build: Callable[[], Any], **_: Any) -> NoReturn:
         built(operation, build)
-        return self
+        raise _Built
 
-    def paginate(self, operation: Any, build: Callable[[], Any], **_: Any) -> AsyncIterator[Any]:
-        built(operation, build)
-        return _no_items()
-
-    def parse(self) -> None:
-        return None
-
-
-async def _no_items() -> AsyncIterator[Any]:
-    return
-    yield  # an async generator that yields nothing
+    paginate = request
 
 
 def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> None:
@@ -99,6 +92,8 @@ def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any)
     dry = getattr(type(resource)(_DryRun()), method.__name__)
     try:
         io.complete_now(dry, *args, **kwargs)
+    except _Built:
+        pass
     except TypeError as exc:  # unknown or missing arguments
         raise InvalidArgumentError(str(exc)) from None
 
@@ -116,12 +111,6 @@ def _arguments(item: object) -> dict[str, Any]:
         f"each item must be a mapping or an attrs instance (such as StatusUpdate), "
         f"got {type(item).__name__}"
     )
-
-
-def _path_parameters(method: Callable[..., Any]) -> list[str]:
-    """The method's positional parameters: the path parameters of a generated method."""
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return [p.name for p in inspect.signature(method).parameters.values() if p.kind in kinds]
 
 
 def _failed(item: object, index: int, exc: Exception) -> BulkResult[Any, Any]:
@@ -152,7 +141,8 @@ async def run_many(
     results: list[BulkResult[Any, T] | None] = [None] * len(batch)
     # Items with the same path parameters (one device) form a chain, sent in input order by one
     # worker, so the server ends with the last one; without path parameters, each item is alone.
-    path = _path_parameters(method)
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    path = [p.name for p in inspect.signature(method).parameters.values() if p.kind in positional]
     chains: dict[tuple[str, ...] | int, list[tuple[int, dict[str, Any]]]] = {}
     for index, item in enumerate(batch):
         try:
@@ -161,8 +151,8 @@ async def run_many(
         except Exception as exc:
             results[index] = _failed(item, index, exc)
         else:
-            chain = tuple(repr(arguments.get(name)) for name in path) if path else index
-            chains.setdefault(chain, []).append((index, arguments))
+            key = tuple(repr(arguments.get(name)) for name in path) if path else index
+            chains.setdefault(key, []).append((index, arguments))
 
     async def worker(queue: Iterator[list[tuple[int, dict[str, Any]]]]) -> None:
         # Workers share one iterator; next() never awaits (and is atomic for threads), so no two
@@ -176,5 +166,6 @@ async def run_many(
                 else:
                     results[index] = BulkResult(input=batch[index], value=value)
 
-    await io.run_workers(min(limit, len(chains)), worker, iter(chains.values()))
+    if chains:  # a pool of no threads is an error (the sync twin's run_workers)
+        await io.run_workers(min(limit, len(chains)), worker, iter(chains.values()))
     return [result for result in results if result is not None]

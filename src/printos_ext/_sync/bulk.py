@@ -7,6 +7,7 @@ See docs/bulk-and-paging.md.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -14,7 +15,6 @@ import httpx
 
 from .. import _sync_io as io
 from .. import _validate as check
-from .._transport_errors import built
 from ..bulk import DEFAULT_CONCURRENCY as DEFAULT_CONCURRENCY
 from ..bulk import BulkResult as BulkResult
 from ..bulk import InputT as InputT
@@ -23,8 +23,9 @@ from ..bulk import StatusUpdate as StatusUpdate
 from ..bulk import T as T
 from ..bulk import ValueT as ValueT
 from ..bulk import _arguments as _arguments
+from ..bulk import _Built as _Built
+from ..bulk import _DryRun as _DryRun
 from ..bulk import _failed as _failed
-from ..bulk import _path_parameters as _path_parameters
 from ..errors import InvalidArgumentError
 
 __all__ = [
@@ -37,27 +38,6 @@ __all__ = [
 ]
 
 
-class _DryRun:
-    """A ``SyncTransport`` that builds each request (running every argument check) and sends none.
-    It is also the response of those requests: one that parses to None."""
-
-    def request(self, operation: Any, build: Callable[[], Any], **_: Any) -> _DryRun:
-        built(operation, build)
-        return self
-
-    def paginate(self, operation: Any, build: Callable[[], Any], **_: Any) -> Iterator[Any]:
-        built(operation, build)
-        return _no_items()
-
-    def parse(self) -> None:
-        return None
-
-
-def _no_items() -> Iterator[Any]:
-    return
-    yield  # an async generator that yields nothing
-
-
 def check_call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Check ``method(*args, **kwargs)``'s arguments as the call would, sending nothing: the same
     method of the same generated resource class, bound to a transport that only builds requests,
@@ -68,6 +48,8 @@ def check_call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     dry = getattr(type(resource)(_DryRun()), method.__name__)
     try:
         io.complete_now(dry, *args, **kwargs)
+    except _Built:
+        pass
     except TypeError as exc:  # unknown or missing arguments
         raise InvalidArgumentError(str(exc)) from None
 
@@ -93,7 +75,8 @@ def run_many(
     results: list[BulkResult[Any, T] | None] = [None] * len(batch)
     # Items with the same path parameters (one device) form a chain, sent in input order by one
     # worker, so the server ends with the last one; without path parameters, each item is alone.
-    path = _path_parameters(method)
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    path = [p.name for p in inspect.signature(method).parameters.values() if p.kind in positional]
     chains: dict[tuple[str, ...] | int, list[tuple[int, dict[str, Any]]]] = {}
     for index, item in enumerate(batch):
         try:
@@ -102,8 +85,8 @@ def run_many(
         except Exception as exc:
             results[index] = _failed(item, index, exc)
         else:
-            chain = tuple(repr(arguments.get(name)) for name in path) if path else index
-            chains.setdefault(chain, []).append((index, arguments))
+            key = tuple(repr(arguments.get(name)) for name in path) if path else index
+            chains.setdefault(key, []).append((index, arguments))
 
     def worker(queue: Iterator[list[tuple[int, dict[str, Any]]]]) -> None:
         # Workers share one iterator; next() never awaits (and is atomic for threads), so no two
@@ -117,5 +100,6 @@ def run_many(
                 else:
                     results[index] = BulkResult(input=batch[index], value=value)
 
-    io.run_workers(min(limit, len(chains)), worker, iter(chains.values()))
+    if chains:  # a pool of no threads is an error (the sync twin's run_workers)
+        io.run_workers(min(limit, len(chains)), worker, iter(chains.values()))
     return [result for result in results if result is not None]
