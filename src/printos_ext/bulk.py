@@ -30,7 +30,6 @@ DEFAULT_CONCURRENCY = 10
 
 InputT = TypeVar("InputT")
 ValueT = TypeVar("ValueT")
-T = TypeVar("T")
 
 
 @attrs.frozen
@@ -121,13 +120,13 @@ def _failed(item: object, index: int, exc: Exception) -> BulkResult[Any, Any]:
 
 
 async def run_many(
-    method: Callable[..., Awaitable[T]],
+    method: Callable[..., Awaitable[ValueT]],
     items: Iterable[Any],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     max_retries: int | None = None,
     timeout: float | httpx.Timeout | None = None,
-) -> list[BulkResult[Any, T]]:
+) -> list[BulkResult[Any, ValueT]]:
     """``method(**arguments)`` for each item, ``concurrency`` at a time; ``max_retries`` and
     ``timeout`` apply to every request. See docs/bulk-and-paging.md."""
     limit = check.count("concurrency", concurrency, minimum=1)
@@ -138,7 +137,7 @@ async def run_many(
             f"got {type(items).__name__}"
         )
     batch = list(items)
-    results: list[BulkResult[Any, T] | None] = [None] * len(batch)
+    results: list[BulkResult[Any, ValueT] | None] = [None] * len(batch)
     # Items with the same path parameters (one device) form a chain, sent in input order by one
     # worker, so the server ends with the last one; without path parameters, each item is alone.
     positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)

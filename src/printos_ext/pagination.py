@@ -37,15 +37,14 @@ def next_link(response: httpx.Response) -> httpx.URL | None:
     :class:`PaginationError` when that link is not a valid URL."""
     for link in response.links.values():
         rel = next((value for key, value in link.items() if key.lower() == "rel"), "")
-        if "next" not in rel.lower().split():
-            continue
-        target = link.get("url", "")
-        try:
-            return response.request.url.join(target)
-        except httpx.InvalidURL as exc:
-            raise PaginationError(
-                f"the next link is not a valid URL ({server_text(exc)}): {server_text(target)}"
-            ) from exc
+        if "next" in rel.lower().split():
+            target = link.get("url", "")
+            try:
+                return response.request.url.join(target)
+            except httpx.InvalidURL as exc:
+                raise PaginationError(
+                    f"the next link is not a valid URL ({server_text(exc)}): {server_text(target)}"
+                ) from exc
     return None
 
 

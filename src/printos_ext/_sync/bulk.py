@@ -20,7 +20,6 @@ from ..bulk import BulkResult as BulkResult
 from ..bulk import InputT as InputT
 from ..bulk import ProvisionRequest as ProvisionRequest
 from ..bulk import StatusUpdate as StatusUpdate
-from ..bulk import T as T
 from ..bulk import ValueT as ValueT
 from ..bulk import _arguments as _arguments
 from ..bulk import _Built as _Built
@@ -55,13 +54,13 @@ def check_call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
 
 
 def run_many(
-    method: Callable[..., T],
+    method: Callable[..., ValueT],
     items: Iterable[Any],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     max_retries: int | None = None,
     timeout: float | httpx.Timeout | None = None,
-) -> list[BulkResult[Any, T]]:
+) -> list[BulkResult[Any, ValueT]]:
     """``method(**arguments)`` for each item, ``concurrency`` at a time; ``max_retries`` and
     ``timeout`` apply to every request. See docs/bulk-and-paging.md."""
     limit = check.count("concurrency", concurrency, minimum=1)
@@ -72,7 +71,7 @@ def run_many(
             f"got {type(items).__name__}"
         )
     batch = list(items)
-    results: list[BulkResult[Any, T] | None] = [None] * len(batch)
+    results: list[BulkResult[Any, ValueT] | None] = [None] * len(batch)
     # Items with the same path parameters (one device) form a chain, sent in input order by one
     # worker, so the server ends with the last one; without path parameters, each item is alone.
     positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
