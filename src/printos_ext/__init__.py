@@ -2,8 +2,7 @@
 
 ``PrintOSClient`` wraps the generated ``printos_api_client`` package with authentication, retries,
 typed errors and pagination; the request and response models are the generated attrs classes,
-re-exported here so one import is enough.
-"""
+re-exported here so one import is enough."""
 
 import importlib
 from typing import TYPE_CHECKING, Any

@@ -2,8 +2,7 @@
 vendored (docs/vendoring.md), else the top-level one. A package without the device models and
 resources printos_ext re-exports (another API's spec) still imports: they become stand-ins that
 raise when used, and ``UNAVAILABLE`` says why (scripts/regenerate.py refuses to commit such a
-package). Static types always come from the installed name.
-"""
+package). Static types always come from the installed name."""
 
 from __future__ import annotations
 

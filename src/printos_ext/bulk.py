@@ -1,7 +1,6 @@
 """Any method many times (``client.<tag>.<method>_many(items)``): bounded concurrency, each item
 checked before anything is sent, one result per item in input order, one device's items in order.
-See docs/bulk-and-paging.md.
-"""
+See docs/bulk-and-paging.md."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """Iterate over every item of a list operation, page by page, following RFC 8288 next links on
 the same origin, with defences against servers that page badly (repeated items, loops, no end).
-See docs/bulk-and-paging.md.
-"""
+See docs/bulk-and-paging.md."""
 
 from __future__ import annotations
 
