@@ -249,6 +249,16 @@ def test_bulk_gives_one_result_per_item_in_input_order(twin: Twin, mock: respx.M
     assert isinstance(results[6].error, InvalidArgumentError)
 
 
+def test_bulk_with_nothing_to_send_returns_at_once(twin: Twin, mock: respx.MockRouter) -> None:
+    """An empty batch, or one whose every item is invalid, starts no worker (the sync client's
+    thread pool cannot have none) and sends nothing."""
+    client = twin.client(base_url=BASE, max_retries=0)
+    assert twin.run(client.devices.update_status_many([])) == []
+    results = twin.run(client.devices.update_status_many([{"device_id": ""}, {"status": "X"}]))
+    assert [type(r.error) for r in results] == [InvalidArgumentError, InvalidArgumentError]
+    assert not mock.calls
+
+
 def test_a_body_trickling_in_hits_the_overall_deadline(twin: Twin) -> None:
     """Each byte arrives well within the read timeout; only the per-attempt deadline stops it
     (the sync client checks it between chunks, see _sync_io)."""

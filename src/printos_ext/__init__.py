@@ -2,52 +2,17 @@
 
 ``PrintOSClient`` wraps the generated ``printos_api_client`` package with authentication, retries,
 typed errors and pagination; the request and response models are the generated attrs classes,
-re-exported here so one import is enough.
-"""
+re-exported here so one import is enough."""
 
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from . import models
-from ._generated import (
-    DeviceProvisionRequest,
-    Devices,
-    DeviceStatusUpdate,
-    DeviceStatusUpdateMetrics,
-    DevicesWithRawResponse,
-    PrintDevice,
-    PrintDeviceList,
-    SyncDevices,
-    SyncDevicesWithRawResponse,
-)
+from . import _generated, errors, models
+from ._generated import *  # noqa: F403 (the device models and resources: _generated.__all__)
 from ._response import RawResponse
 from .auth import BearerTokenAuth, PrintOSHmacAuth
 from .client import PrintOSClient
-from .errors import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ClientClosedError,
-    ConflictError,
-    EventLoopError,
-    InternalServerError,
-    InvalidArgumentError,
-    NotAuthorizedError,
-    NotFoundError,
-    PaginationError,
-    PermissionDeniedError,
-    PrintOSError,
-    RateLimitError,
-    RedirectError,
-    ResponseDecodingError,
-    ResponseTooLargeError,
-    ResponseValidationError,
-    UnexpectedError,
-    UnprocessableEntityError,
-)
+from .errors import *  # noqa: F403 (every error class: errors.__all__)
 from .pagination import Page, paginate
 from .retries import RetryPolicy
 from .version import __version__
@@ -68,17 +33,17 @@ _LAZY = {
     "StatusReporter": "reporter",
 }
 
-if TYPE_CHECKING:
-    from ._sync.client import SyncPrintOSClient
-    from .bulk import BulkResult, ProvisionRequest, StatusUpdate
-    from .reporter import (
-        FlushTimeoutError,
-        ReporterClosedError,
-        ReporterError,
-        ReporterFullError,
-        ReporterStats,
-        StatusReporter,
-    )
+if TYPE_CHECKING:  # "as": exported for type checkers, which do not read __all__'s lazy part
+    from ._sync.client import SyncPrintOSClient as SyncPrintOSClient
+    from .bulk import BulkResult as BulkResult
+    from .bulk import ProvisionRequest as ProvisionRequest
+    from .bulk import StatusUpdate as StatusUpdate
+    from .reporter import FlushTimeoutError as FlushTimeoutError
+    from .reporter import ReporterClosedError as ReporterClosedError
+    from .reporter import ReporterError as ReporterError
+    from .reporter import ReporterFullError as ReporterFullError
+    from .reporter import ReporterStats as ReporterStats
+    from .reporter import StatusReporter as StatusReporter
 
 
 def __getattr__(name: str) -> Any:
@@ -91,58 +56,19 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
     "BearerTokenAuth",
-    "BulkResult",
-    "ClientClosedError",
-    "ConflictError",
-    "DeviceProvisionRequest",
-    "DeviceStatusUpdate",
-    "DeviceStatusUpdateMetrics",
-    "Devices",
-    "DevicesWithRawResponse",
-    "EventLoopError",
-    "FlushTimeoutError",
-    "InternalServerError",
-    "InvalidArgumentError",
-    "NotAuthorizedError",
-    "NotFoundError",
     "Page",
-    "PaginationError",
-    "PermissionDeniedError",
-    "PrintDevice",
-    "PrintDeviceList",
     "PrintOSClient",
-    "PrintOSError",
     "PrintOSHmacAuth",
-    "ProvisionRequest",
-    "RateLimitError",
     "RawResponse",
-    "RedirectError",
-    "ReporterClosedError",
-    "ReporterError",
-    "ReporterFullError",
-    "ReporterStats",
-    "ResponseDecodingError",
-    "ResponseTooLargeError",
-    "ResponseValidationError",
     "RetryPolicy",
-    "StatusReporter",
-    "StatusUpdate",
-    "SyncDevices",
-    "SyncDevicesWithRawResponse",
-    "SyncPrintOSClient",
-    "UnexpectedError",
-    "UnprocessableEntityError",
     "__version__",
     "models",
     "paginate",
 ]
+__all__ += list(_LAZY)
+__all__ += _generated.__all__
+__all__ += errors.__all__
 
 
 def __dir__() -> list[str]:

@@ -1,8 +1,5 @@
-"""Argument checks run before any request is sent, so mistakes fail fast with a clear message.
-
-Every failure is an :class:`~printos_ext.errors.InvalidArgumentError` (a ``ValueError``) that names
-the argument, what it must be and what it got.
-"""
+"""Argument checks run before any request is sent: an InvalidArgumentError (a ValueError) naming
+the argument, what it must be and what it got."""
 
 from __future__ import annotations
 
@@ -34,14 +31,13 @@ def text(name: str, value: object) -> str:
         raise InvalidArgumentError(f"{name} must be a str, {_got(value)}")
     if not value.strip():
         raise InvalidArgumentError(f"{name} must not be empty")
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidArgumentError(
-                f"{name} is not valid Unicode text: it has a lone surrogate (U+D800 to U+DFFF), "
-                "which cannot be encoded as UTF-8 to be sent"
-            ) from None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(
+            f"{name} is not valid Unicode text: it has a lone surrogate (U+D800 to U+DFFF), "
+            "which cannot be encoded as UTF-8 to be sent"
+        ) from None
     return value
 
 

@@ -1,51 +1,17 @@
-"""Any method many times, with bounded concurrency and per-item results.
-
-``client.<tag>.<method>_many(items)`` (``client.devices.provision_many(requests)``,
-``client.devices.update_status_many(updates)``) runs the generated method once per item over the
-client's one connection pool, so every request still gets the client's auth, retries and typed
-errors. It works for every operation of the spec, with no code per operation. What it adds:
-
-* Bounded concurrency: at most ``concurrency`` requests in flight, whatever the batch size (a
-  fixed pool of ``concurrency`` workers however long the batch is: tasks in one anyio task group
-  for the async client, so it runs on asyncio and trio alike; threads for the sync one).
-* Per-item outcomes: a batch never fails because one item did. Each item gets a
-  :class:`BulkResult` (its value or its :class:`~printos_ext.errors.PrintOSError`), in input
-  order. An item whose request fails with an exception outside the typed model (a bug in an
-  auth or transport you plugged in, say) gets an :class:`~printos_ext.errors.UnexpectedError`
-  result with that exception as its cause: it does not cancel the other items. Only errors
-  that are not about one item propagate: a non-iterable batch or a bad ``concurrency`` (raised
-  before anything is sent), and cancellation.
-* Validation first: every item is checked before any request is sent, by building its request
-  with the method itself (:func:`check_call`: the same checks, no I/O); an invalid item becomes
-  an :class:`~printos_ext.errors.InvalidArgumentError` result and is never sent.
-* Order per resource: items whose path parameters are the same (updates of one device) are
-  sent one after another, in input order, so the last one in the batch is the one the server
-  keeps; other items run side by side.
-
-An item is the method's arguments: a mapping (``{"device_id": "d1", "status": "READY"}``,
-convenient for rows read from a file) or an attrs instance whose fields are named like them
-(:class:`StatusUpdate`, :class:`ProvisionRequest`, or a generated request model).
-"""
+"""Any method many times (``client.<tag>.<method>_many(items)``): bounded concurrency, each item
+checked before anything is sent, one result per item in input order, one device's items in order.
+See docs/bulk-and-paging.md."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import (
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Hashable,
-    Iterable,
-    Iterator,
-    Mapping,
-)
-from typing import Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from typing import Any, Generic, NoReturn, TypeVar
 
 import attrs
 import httpx
 
 from . import _async_io as io
-from . import _generated as gen
 from . import _validate as check
 from ._transport_errors import built
 from .errors import InvalidArgumentError, PrintOSError, UnexpectedError
@@ -63,17 +29,12 @@ DEFAULT_CONCURRENCY = 10
 
 InputT = TypeVar("InputT")
 ValueT = TypeVar("ValueT")
-ItemT = TypeVar("ItemT")
-T = TypeVar("T")
 
 
 @attrs.frozen
 class ProvisionRequest:
-    """One device to provision: the arguments of ``client.devices.provision``.
-
-    Not validated on construction, so that one bad row becomes one failed result of the batch
-    rather than an exception while the batch is being built.
-    """
+    """One device to provision: the arguments of ``client.devices.provision``. Not validated on
+    construction, so that one bad row becomes one failed result rather than an exception."""
 
     model: str
     serial_number: str
@@ -82,10 +43,8 @@ class ProvisionRequest:
 
 @attrs.frozen
 class StatusUpdate:
-    """One status report: the arguments of ``client.devices.update_status``.
-
-    Not validated on construction (see :class:`ProvisionRequest`).
-    """
+    """One status report: the arguments of ``client.devices.update_status``. Not validated on
+    construction (see :class:`ProvisionRequest`)."""
 
     device_id: str
     status: str | None = None
@@ -95,12 +54,8 @@ class StatusUpdate:
 
 @attrs.frozen
 class BulkResult(Generic[InputT, ValueT]):
-    """The outcome of one item: ``value`` on success, else ``error``.
-
-    ``input`` is the item exactly as it was given (the same object), so results can be matched
-    back to whatever produced them. ``value`` is None for operations that return nothing
-    (status updates), so test ``ok``, not ``value``.
-    """
+    """The outcome of one item: ``value`` on success, else ``error``; ``input`` is the item as
+    given (the same object). ``value`` is None for operations that return nothing: test ``ok``."""
 
     input: InputT
     value: ValueT | None = None
@@ -111,52 +66,32 @@ class BulkResult(Generic[InputT, ValueT]):
         return self.error is None
 
 
-class _Unsent:
-    """The response of a request that was built and not sent: it parses to None."""
-
-    status_code = 0
-    headers = httpx.Headers()
-    request_id = None
-    http_response = None
-
-    def parse(self) -> None:
-        return None
+class _Built(Exception):
+    """The dry-run transport has built the request: the call stops there, nothing is sent."""
 
 
 class _DryRun:
     """A ``Transport`` that builds each request (running every argument check) and sends none."""
 
-    async def request(
-        self, operation: gen.Operation[Any], build: Callable[[], dict[str, Any]], **_: Any
-    ) -> _Unsent:
+    def request(self, operation: Any, build: Callable[[], Any], **_: Any) -> NoReturn:
         built(operation, build)
-        return _Unsent()
+        raise _Built
 
-    def paginate(
-        self, operation: gen.Operation[Any], build: Callable[[], dict[str, Any]], **_: Any
-    ) -> Any:
-        built(operation, build)
-        return _no_items()
-
-
-async def _no_items() -> AsyncIterator[Any]:
-    return
-    yield  # an async generator that yields nothing
+    paginate = request
 
 
 def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> None:
-    """Check ``method(*args, **kwargs)``'s arguments as the call would, sending nothing.
-
-    ``method`` is a method of a generated resource: the same method of the same resource class,
-    bound to a transport that only builds requests, runs to completion at once (it never waits).
-    Arguments the method does not take are an InvalidArgumentError too.
-    """
+    """Check ``method(*args, **kwargs)``'s arguments as the call would, sending nothing: the same
+    method of the same generated resource class, bound to a transport that only builds requests,
+    runs to completion at once. Arguments the method does not take are an InvalidArgumentError."""
     resource = getattr(method, "__self__", None)
     if resource is None:
         raise InvalidArgumentError(f"{method!r} is not a method of a resource")
     dry = getattr(type(resource)(_DryRun()), method.__name__)
     try:
         io.complete_now(dry, *args, **kwargs)
+    except _Built:
+        pass
     except TypeError as exc:  # unknown or missing arguments
         raise InvalidArgumentError(str(exc)) from None
 
@@ -169,102 +104,66 @@ def _arguments(item: object) -> dict[str, Any]:
             raise InvalidArgumentError(f"item keys must be str, got {type(keys[0]).__name__}")
         return dict(item)
     if attrs.has(type(item)):
-        fields = attrs.fields(type(item))  # type: ignore[arg-type]
-        return {f.name: getattr(item, f.name) for f in fields if f.init}
+        return attrs.asdict(item, recurse=False, filter=lambda field, _: field.init)  # type: ignore[arg-type]
     raise InvalidArgumentError(
         f"each item must be a mapping or an attrs instance (such as StatusUpdate), "
         f"got {type(item).__name__}"
     )
 
 
-def _chain_key(method: Callable[..., Awaitable[Any]]) -> Callable[[dict[str, Any]], Hashable]:
-    """What makes two items of ``method`` one chain: the same path parameters (the method's
-    positional ones, ``device_id``); a method without any sends each item on its own."""
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    names = [p.name for p in inspect.signature(method).parameters.values() if p.kind in kinds]
-
-    def key(arguments: dict[str, Any]) -> Hashable:
-        if not names:
-            return id(arguments)
-        return tuple(repr(arguments.get(name)) for name in names)
-
-    return key
+def _failed(item: object, index: int, exc: Exception) -> BulkResult[Any, Any]:
+    # Anything but a PrintOSError is a bug of a plugged-in auth, transport or check: it becomes
+    # this item's UnexpectedError rather than cancelling the other items.
+    error = exc if isinstance(exc, PrintOSError) else UnexpectedError(f"item {index}", exc)
+    return BulkResult(input=item, error=error)
 
 
-def _batch(items: object) -> list[Any]:
+async def run_many(
+    method: Callable[..., Awaitable[ValueT]],
+    items: Iterable[Any],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+) -> list[BulkResult[Any, ValueT]]:
+    """``method(**arguments)`` for each item, ``concurrency`` at a time; ``max_retries`` and
+    ``timeout`` apply to every request. See docs/bulk-and-paging.md."""
+    limit = check.count("concurrency", concurrency, minimum=1)
     # A str or a single mapping is iterable too, but iterating it would make nonsense items.
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
         raise InvalidArgumentError(
             "the batch must be an iterable of items (a list, a generator...), "
             f"got {type(items).__name__}"
         )
-    return list(items)
-
-
-async def _run_all(
-    items: list[InputT],
-    prepare: Callable[[object], ItemT],
-    call: Callable[[ItemT], Awaitable[ValueT]],
-    concurrency: int,
-    key: Callable[[ItemT], Hashable],
-) -> list[BulkResult[InputT, ValueT]]:
-    """Validate every item, then ``call`` the valid ones, ``concurrency`` at a time.
-
-    Items with the same ``key`` (one device) form a chain, sent one after another in input
-    order by one worker: two updates of a device in one batch cannot overtake each other, so the
-    server ends with the last one, as a loop of single calls would. Different keys run side by
-    side.
-    """
-    results: list[BulkResult[InputT, ValueT] | None] = [None] * len(items)
-    chains: dict[Hashable, list[tuple[int, ItemT]]] = {}
-    for index, item in enumerate(items):
+    batch = list(items)
+    results: list[BulkResult[Any, ValueT] | None] = [None] * len(batch)
+    # Items with the same path parameters (one device) form a chain, sent in input order by one
+    # worker, so the server ends with the last one; without path parameters, each item is alone.
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    path = [p.name for p in inspect.signature(method).parameters.values() if p.kind in positional]
+    chains: dict[tuple[str, ...] | int, list[tuple[int, dict[str, Any]]]] = {}
+    for index, item in enumerate(batch):
         try:
-            prepared = prepare(item)
-        except PrintOSError as exc:
-            results[index] = BulkResult(input=item, error=exc)
-        except Exception as exc:  # a check that failed in an unforeseen way: this item only
-            results[index] = BulkResult(input=item, error=UnexpectedError(f"item {index}", exc))
+            arguments = _arguments(item)
+            check_call(method, **arguments)
+        except Exception as exc:
+            results[index] = _failed(item, index, exc)
         else:
-            chains.setdefault(key(prepared), []).append((index, prepared))
+            key = tuple(repr(arguments.get(name)) for name in path) if path else index
+            chains.setdefault(key, []).append((index, arguments))
 
-    async def worker(queue: Iterator[list[tuple[int, ItemT]]]) -> None:
+    async def worker(queue: Iterator[list[tuple[int, dict[str, Any]]]]) -> None:
         # Workers share one iterator; next() never awaits (and is atomic for threads), so no two
         # take the same chain.
         for chain in queue:
-            for index, prepared in chain:
+            for index, arguments in chain:
                 try:
-                    value = await call(prepared)
-                except PrintOSError as exc:
-                    results[index] = BulkResult(input=items[index], error=exc)
-                except Exception as exc:  # one item's bug must not cancel the other workers
-                    error = UnexpectedError(f"item {index}", exc)
-                    results[index] = BulkResult(input=items[index], error=error)
+                    value = await method(**arguments, max_retries=max_retries, timeout=timeout)
+                except Exception as exc:
+                    results[index] = _failed(batch[index], index, exc)
                 else:
-                    results[index] = BulkResult(input=items[index], value=value)
+                    results[index] = BulkResult(input=batch[index], value=value)
 
-    await io.run_workers(min(concurrency, len(chains)), worker, iter(chains.values()))
+    if chains:  # a pool of no threads is an error (the sync twin's run_workers)
+        await io.run_workers(min(limit, len(chains)), worker, iter(chains.values()))
     return [result for result in results if result is not None]
-
-
-async def run_many(
-    method: Callable[..., Awaitable[T]],
-    items: Iterable[Any],
-    *,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    max_retries: int | None = None,
-    timeout: float | httpx.Timeout | None = None,
-) -> list[BulkResult[Any, T]]:
-    """``method(**arguments)`` for each item; see the module. ``max_retries`` and ``timeout``
-    apply to every request."""
-    limit = check.count("concurrency", concurrency, minimum=1)
-    batch = _batch(items)
-
-    def prepare(item: object) -> dict[str, Any]:
-        arguments = _arguments(item)
-        check_call(method, **arguments)
-        return arguments
-
-    async def call(arguments: dict[str, Any]) -> T:
-        return await method(**arguments, max_retries=max_retries, timeout=timeout)
-
-    return await _run_all(batch, prepare, call, limit, _chain_key(method))

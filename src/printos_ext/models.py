@@ -1,9 +1,5 @@
-"""Every model of the spec, as generated: ``from printos_ext.models import PrintDevice``.
-
-This re-exports the generated ``models`` package whole, so a model a new spec adds is importable
-from here after regeneration, with no edit to printos_ext. (The vendored copy's own generated
-package is used, found the way :mod:`printos_ext._generated` finds it.)
-"""
+"""Every model of the spec, as generated (``from printos_ext.models import PrintDevice``): the
+generated ``models`` package re-exported whole, so a model a new spec adds needs no edit here."""
 
 import importlib
 from typing import TYPE_CHECKING
