@@ -47,7 +47,6 @@ NAMES = {
     "AsyncClient": "Client",
     "AsyncBaseTransport": "BaseTransport",
     "_async_io": "_sync_io",
-    "_loops": "_sync_io",  # the sync Pool: no event loop to follow
     "PrintOSClient": "SyncPrintOSClient",
     "APIResources": "SyncAPIResources",
     "Transport": "SyncTransport",
