@@ -1,67 +1,20 @@
 """``StatusReporter``: report device state as often as you like; the API sees a sane rate of it.
 
-Device software tends to produce state changes in bursts (a page counter that ticks per page, an
-ink level sampled every second). Sending each one would flood the API and, with retries and
-concurrency, could even deliver them out of order. The reporter sits between the two::
-
-    async with StatusReporter(client) as reporter:      # at most one update a minute per device
-        ...
-        reporter.report("dev-1", pages_total=1234)       # never blocks, never awaits
-        reporter.report("dev-1", status="PRINTING")
-    # on exit: every device's final state has been delivered (or an error says which was not)
-
-Rules, per device:
-
-* Coalescing. Reports waiting to be sent are merged field by field, the newest value of each
-  field winning: ``status="IDLE"`` then ``ink_level=40`` sends one update with both. What is sent
-  is what changed since the last delivered update; the API merges it into the device's state.
-* Rate. At most one update starts per ``interval`` seconds (counted from the start of the
-  previous one), and never two at once, so updates of one device arrive in the order they were
-  made. Across devices at most ``concurrency`` updates are in flight. ``interval`` defaults to
-  60 s because HP's device documentation asks devices not to send status more often than every
-  1-2 minutes; the reporter exists so that reporting more often than that costs nothing.
-* Failures. The client's own retries apply to each update. When it gives up on a transient failure
-  (connection error, timeout, 408, 429, 5xx), the reporter keeps that state pending and tries
-  again after a backoff (``retry_delay`` doubling up to ``max_retry_delay``, or the server's
-  ``Retry-After`` if longer), merged with anything reported since: a newer value wins, an older
-  one still not delivered is kept. Other failures (404 unknown device, 422...) would fail again
-  the same way: the update is dropped, counted in ``stats.failed``, kept as
-  ``reporter.errors[device_id]`` (for the ``max_devices`` devices that failed last), logged, and
-  passed to ``on_error(device_id, error)`` (an exception from it is logged and raised on exit). So
-  is an exception outside the SDK's typed model (a bug in an auth or transport you plugged in), as
-  an :class:`~printos_ext.errors.UnexpectedError` with that exception as its cause: one device's
-  failure never stops the reporter or the other devices' updates.
-* Bounded memory. At most ``max_devices`` devices can have an undelivered state; a report that
-  would add one more raises :class:`ReporterFullError` instead of growing or dropping anything.
-  A report for a device already waiting always succeeds (it is merged).
-
-On exit, the final state of every device is flushed: pending updates are sent at once (without
-waiting out the interval), transient failures are retried, all within ``flush_timeout`` seconds.
-If the time runs out, :class:`FlushTimeoutError` names the devices whose final state was not
-confirmed delivered. If the block raised an exception, the flush still happens and that exception
-propagates (with a note if the flush timed out). If the block was cancelled, nothing is flushed:
-cancellation stays prompt.
-
-``report()`` must be called from the event loop that runs the reporter (any task of it). It is
-built on anyio, so it runs on asyncio and trio; time comes from ``clock`` and ``sleep``, which
-tests replace with fakes.
+Reports of one device are coalesced and sent at most once per ``interval``, retried when the
+failure is transient, bounded in memory, and flushed on exit. See docs/reporter.md.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 import math
 import random
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 import anyio
 import anyio.abc
-import anyio.lowlevel
 import attrs
 
 from . import _validate as check
@@ -143,16 +96,7 @@ class FlushTimeoutError(ReporterError):
 
 @attrs.frozen
 class ReporterStats:
-    """Counters of a :class:`StatusReporter`, as a snapshot.
-
-    * ``sent``: updates the API accepted.
-    * ``coalesced``: reports merged into an update that was already waiting (no request of
-      their own).
-    * ``failed``: updates dropped after an error that retrying cannot fix (see ``errors``).
-    * ``retried``: attempts that failed transiently, after the client's own retries, and were
-      scheduled again.
-    * ``pending``: devices whose latest state is not delivered yet (waiting or in flight).
-    """
+    """A snapshot of a :class:`StatusReporter`'s counters (see docs/reporter.md)."""
 
     sent: int = 0
     coalesced: int = 0
@@ -163,18 +107,11 @@ class ReporterStats:
 
 @attrs.define
 class _Device:
-    """Scheduling state of one device. ``pending`` and ``in_flight`` hold update fields."""
+    """What a device's worker shares with the reporter."""
 
-    pending: dict[str, Any] | None = None
-    in_flight: dict[str, Any] | None = None
-    last_start: float | None = None
-    retry_at: float = _NEVER
-    failures: int = 0
-    scheduled: float | None = None  # the due time of this device's live entry in the heap
-
-    @property
-    def idle(self) -> bool:
-        return self.pending is None and self.in_flight is None
+    pending: dict[str, Any] | None = None  # fields to send next, merged as reports come
+    waiting: anyio.CancelScope | None = None  # while it waits out the interval or a backoff
+    last_error: PrintOSError | None = None  # of the last transient failure, until delivered
 
 
 def _seconds(name: str, value: object, *, positive: bool) -> float:
@@ -186,25 +123,10 @@ def _seconds(name: str, value: object, *, positive: bool) -> float:
 
 
 class StatusReporter:
-    """Sends device status reports at most once per ``interval`` per device; see the module.
+    """Sends device status reports at most once per ``interval`` per device, coalescing the rest.
 
-    * ``device_ids``: if given, the only devices this reporter accepts (any other id is an
-      :class:`~printos_ext.errors.InvalidArgumentError`); at most ``max_devices`` of them.
-    * ``interval``: minimum seconds between the starts of two updates of one device (0: none).
-      The default, 60 s, follows HP's device documentation: a device should not send status more
-      often than every 1-2 minutes. Report as often as you like; the reporter coalesces. Pass a
-      shorter interval only for a server that allows it (a local sandbox, tests).
-    * ``max_devices``: the most devices with an undelivered state at once.
-    * ``flush_timeout``: seconds the final flush may take on exit; None waits as long as it takes.
-    * ``concurrency``: the most updates in flight at once, across devices.
-    * ``retry_delay`` / ``max_retry_delay``: backoff between the reporter's own retries of a
-      transiently failed update (exponential, with jitter).
-    * ``on_error``: called as ``on_error(device_id, error)`` for each dropped update; it runs in
-      the reporter's task, so it must be quick. An exception it raises is logged and does not
-      stop the reporter or your block: the first one is raised on exit as an
-      :class:`~printos_ext.errors.UnexpectedError` (its ``__cause__``).
-    * ``max_retries`` / ``timeout``: per request, as for :meth:`Devices.update_status`.
-    * ``clock`` / ``sleep`` / ``rng``: time and randomness, injectable for tests.
+    Each device with something to send has a worker task of its own, so its updates never overlap
+    and arrive in order; a semaphore bounds the updates in flight. See docs/reporter.md.
     """
 
     def __init__(
@@ -257,25 +179,22 @@ class StatusReporter:
         self._sleep: Sleep = sleep or anyio.sleep
         self._rng = rng or random.Random()
 
+        # A device is here while its worker runs: from its first report until it is idle and
+        # its interval has passed. So idle devices are forgotten without a separate pruning.
         self._devices: dict[str, _Device] = {}
-        self._heap: list[tuple[float, int, str]] = []
-        self._seq = itertools.count()
-        self._prune_at = 2 * self._max_devices
-        self._undelivered = 0  # devices with a pending or in-flight state
-        self._active = 0  # updates in flight
+        self._undelivered: set[str] = set()  # devices whose latest state is not delivered yet
         self._sent = self._coalesced = self._failed = self._retried = 0
-        self._errors: OrderedDict[str, PrintOSError] = OrderedDict()  # most recent last
+        self._errors: dict[str, PrintOSError] = {}  # most recent last
         self._callback_error: BaseException | None = None
         self._callback_failures = 0
-        self._last_errors: dict[str, PrintOSError] = {}
 
         self._phase = "new"  # -> "running" -> "closed"
-        self._tg: anyio.abc.TaskGroup | None = None
-        self._woken = False
-        self._wait_scope: anyio.CancelScope | None = None
         self._flushing = False
-        self._flushed: anyio.Event | None = None  # made on entry: it needs a running event loop
         self._flush_timed_out = False
+        # Made on entry, as they need a running event loop.
+        self._tg: anyio.abc.TaskGroup
+        self._slots: anyio.Semaphore
+        self._flushed: anyio.Event
 
     def __repr__(self) -> str:
         s = self.stats
@@ -294,7 +213,7 @@ class StatusReporter:
             coalesced=self._coalesced,
             failed=self._failed,
             retried=self._retried,
-            pending=self._undelivered,
+            pending=len(self._undelivered),
         )
 
     @property
@@ -306,7 +225,7 @@ class StatusReporter:
     @property
     def undelivered(self) -> list[str]:
         """Ids of the devices whose latest state is not delivered yet, sorted."""
-        return sorted(d for d, device in self._devices.items() if not device.idle)
+        return sorted(self._undelivered)
 
     # Reporting
 
@@ -341,186 +260,112 @@ class StatusReporter:
             raise ReporterClosedError(
                 f"the StatusReporter {when}: call report() inside 'async with StatusReporter(...)'"
             )
-        fields: dict[str, Any] = {}
-        if status is not None:
-            fields["status"] = status
-        if pages_total is not None:
-            fields["pages_total"] = pages_total
-        if ink_level is not None:
-            fields["ink_level"] = ink_level
+        given = {"status": status, "pages_total": pages_total, "ink_level": ink_level}
+        fields = {name: value for name, value in given.items() if value is not None}
 
         device = self._devices.get(device_id)
         if device is not None and device.pending is not None:
             device.pending.update(fields)  # waiting to be sent: merge, newest value wins
             self._coalesced += 1
             return
-        if device is None or device.in_flight is None:
-            if self._undelivered >= self._max_devices:
+        if device_id not in self._undelivered:  # an update in flight already counts
+            if len(self._undelivered) >= self._max_devices:
                 raise ReporterFullError(
-                    f"{self._undelivered} devices already have undelivered status updates "
+                    f"{len(self._undelivered)} devices already have undelivered status updates "
                     f"(max_devices={self._max_devices}); not recording {device_id!r}"
                 )
-            if device is None:
-                device = self._new_device(device_id)
-            self._undelivered += 1
+            self._undelivered.add(device_id)
+        if device is None:
+            device = self._devices[device_id] = _Device()
+            self._tg.start_soon(self._work, device_id, device)
+        # Its worker sends it once the update in flight, or the interval, is over.
         device.pending = fields
-        if device.in_flight is None:
-            self._schedule(device_id, device)
-        # else: sent when the update in flight completes, so the two cannot overtake each other
 
-    def _new_device(self, device_id: str) -> _Device:
-        if len(self._devices) >= self._prune_at:
-            self._prune()
-        device = self._devices[device_id] = _Device()
-        return device
+    # Sending
 
-    def _prune(self) -> None:
-        """Forget idle devices whose interval has passed: they would be sent at once anyway."""
-        now = self._clock()
-        for device_id, device in list(self._devices.items()):
-            if device.idle and (
-                device.last_start is None or device.last_start + self._interval <= now
-            ):
-                del self._devices[device_id]
-        self._prune_at = max(2 * self._max_devices, 2 * len(self._devices))
+    async def _work(self, device_id: str, device: _Device) -> None:
+        """Send one device's updates one at a time, each once its interval and backoff allow.
 
-    # Scheduling
-
-    def _due(self, device: _Device) -> float:
-        due = device.retry_at
-        if device.last_start is not None and not self._flushing:
-            due = max(due, device.last_start + self._interval)
-        return due
-
-    def _schedule(self, device_id: str, device: _Device) -> None:
-        """Queue a device that has a pending state and nothing in flight."""
-        due = self._due(device)
-        if device.scheduled == due:
-            return
-        device.scheduled = due  # any older heap entry of this device is now stale
-        heapq.heappush(self._heap, (due, next(self._seq), device_id))
-        self._wake()
-
-    def _wake(self) -> None:
-        self._woken = True
-        if self._wait_scope is not None:
-            self._wait_scope.cancel()
-
-    async def _run(self) -> None:
+        One task per device keeps its updates from overlapping, so they arrive in order.
+        """
+        last_start = retry_at = _NEVER
+        failures = 0
         while True:
-            self._woken = False
-            delay = self._start_due_updates()
-            await self._wait(delay)
-
-    async def _wait(self, delay: float | None) -> None:
-        """Sleep ``delay`` seconds (None: indefinitely) or until ``_wake()``."""
-        if self._woken:
-            await anyio.lowlevel.checkpoint()
-            return
-        with anyio.CancelScope() as scope:
-            self._wait_scope = scope
-            try:
-                if delay is None:
-                    await anyio.sleep_forever()
-                else:
+            # The interval no longer applies once the flush starts; a backoff still does.
+            due = retry_at if self._flushing else max(retry_at, last_start + self._interval)
+            if (delay := due - self._clock()) > 0:
+                with anyio.CancelScope() as device.waiting:  # the flush cancels it
                     await self._sleep(delay)
-            finally:
-                self._wait_scope = None
-
-    def _start_due_updates(self) -> float | None:
-        """Start every due update there is room for; the seconds until the next one is due."""
-        assert self._tg is not None
-        now = self._clock()
-        heap = self._heap
-        while heap:
-            due, _, device_id = heap[0]
-            device = self._devices.get(device_id)
-            if device is None or device.scheduled != due:
-                heapq.heappop(heap)  # stale: rescheduled, or already started
+                device.waiting = None
                 continue
-            if self._active >= self._concurrency:
-                return None  # woken when an update completes
-            if due > now:
-                return due - now
-            heapq.heappop(heap)
-            device.scheduled = None
-            fields, device.pending = device.pending, None
-            assert fields is not None
-            device.in_flight = fields
-            device.last_start = now
-            self._active += 1
-            self._tg.start_soon(self._send, device_id, device, fields)
-        return None
+            if device.pending is None:
+                break
+            async with self._slots:
+                fields, device.pending = device.pending, None
+                last_start = self._clock()
+                error = await self._attempt(device_id, fields)
+            backoff = self._retry_delay(failures + 1, error)
+            if backoff is not None:
+                failures += 1
+                retry_at = self._clock() + backoff
+                self._retried += 1
+                device.last_error = error
+                # Keep the undelivered fields, under anything reported since (newer wins).
+                device.pending = fields if device.pending is None else {**fields, **device.pending}
+                logger.debug(
+                    "status update of %r failed (%s); retry in %.2fs", device_id, error, backoff
+                )
+                continue
+            failures, retry_at, device.last_error = 0, _NEVER, None
+            if device.pending is None:
+                self._undelivered.discard(device_id)
+                if self._flushing and not self._undelivered:
+                    self._flushed.set()
+            if error is None:
+                self._sent += 1
+            else:
+                self._drop(device_id, error)
+        del self._devices[device_id]  # idle and past its interval: nothing left to remember
 
-    async def _send(self, device_id: str, device: _Device, fields: dict[str, Any]) -> None:
-        error: PrintOSError | None = None
+    async def _attempt(self, device_id: str, fields: dict[str, Any]) -> PrintOSError | None:
         try:
             await self._client.devices.update_status(
                 device_id, **fields, max_retries=self._max_retries, timeout=self._timeout
             )
         except PrintOSError as exc:
-            error = exc
+            return exc
         except Exception as exc:  # not typed: keep it to this device, never end the task group
-            error = UnexpectedError(f"status update of {device_id!r}", exc)
-        self._active -= 1
-        device.in_flight = None
-        dropped = False
-        if error is None:
-            self._sent += 1
-            device.failures, device.retry_at = 0, _NEVER
-            self._last_errors.pop(device_id, None)
-        elif self._transient(error):
-            self._retried += 1
-            device.failures += 1
-            device.retry_at = self._clock() + self._retry_delay(device.failures, error)
-            # Keep the undelivered fields, under anything reported since (newer wins).
-            device.pending = fields if device.pending is None else {**fields, **device.pending}
-            self._last_errors[device_id] = error
-            logger.debug(
-                "status update of %r failed (%s); retry %d in %.2fs",
-                device_id,
-                error,
-                device.failures,
-                device.retry_at - self._clock(),
-            )
-        else:
-            dropped = True
-            self._failed += 1
-            device.failures, device.retry_at = 0, _NEVER
-            self._keep_error(device_id, error)
-            self._last_errors.pop(device_id, None)
-            logger.warning("status update of %r dropped: %s", device_id, error)
-        if device.pending is not None:
-            self._schedule(device_id, device)
-        else:
-            self._undelivered -= 1
-            self._check_flushed()
-        self._wake()  # a slot is free
-        if dropped and self._on_error is not None:
-            assert error is not None
-            self._call_on_error(device_id, error)
+            return UnexpectedError(f"status update of {device_id!r}", exc)
+        return None
 
-    def _keep_error(self, device_id: str, error: PrintOSError) -> None:
-        """Remember the last dropped update's error of at most ``max_devices`` devices.
+    def _retry_delay(self, retry: int, error: PrintOSError | None) -> float | None:
+        """Seconds to wait before retry number ``retry``; None if there is no transient error."""
+        asked = None
+        if isinstance(error, APIStatusError):
+            if not self._client.retry.retryable_status(error.status_code, "PUT"):
+                return None
+            asked = parse_retry_after(error.response.headers.get("retry-after"))
+        elif not isinstance(error, APIConnectionError):
+            return None
+        delay = self._backoff.backoff(retry, self._rng)
+        return delay if asked is None else max(delay, min(asked, self._backoff.max_delay))
 
-        Like the queue, this is bounded: a fleet of failing devices keeps the errors of the
-        ``max_devices`` that failed most recently, not one (with its whole response) per device
-        ever seen. ``stats.failed`` still counts every drop.
+    def _drop(self, device_id: str, error: PrintOSError) -> None:
+        """Record an update that retrying cannot fix, and pass it to ``on_error``.
+
+        ``errors`` keeps only the ``max_devices`` devices that failed last, so that a fleet of
+        failing devices cannot grow memory (``stats.failed`` still counts every drop). An
+        exception from ``on_error`` would cancel the caller's block from the task group and come
+        out as an ExceptionGroup: it is logged instead, and the first one is raised on exit.
         """
-        errors = self._errors
-        errors.pop(device_id, None)
-        errors[device_id] = error
-        if len(errors) > self._max_devices:
-            errors.popitem(last=False)
-
-    def _call_on_error(self, device_id: str, error: PrintOSError) -> None:
-        """Call ``on_error``; an exception it raises must not end the caller's block.
-
-        It runs in the reporter's task group, where raising would cancel the ``async with`` body
-        and come out as an ExceptionGroup. So it is logged with its traceback, and the first one
-        is raised when the block exits, as an UnexpectedError whose cause it is.
-        """
-        assert self._on_error is not None
+        self._failed += 1
+        self._errors.pop(device_id, None)
+        self._errors[device_id] = error
+        if len(self._errors) > self._max_devices:
+            del self._errors[next(iter(self._errors))]
+        logger.warning("status update of %r dropped: %s", device_id, error)
+        if self._on_error is None:
+            return
         try:
             self._on_error(device_id, error)
         except Exception as exc:
@@ -529,32 +374,16 @@ class StatusReporter:
                 self._callback_error = exc
             logger.exception("on_error(%r, ...) raised; the reporter goes on", device_id)
 
-    def _transient(self, error: PrintOSError) -> bool:
-        if isinstance(error, APIConnectionError):
-            return True
-        if isinstance(error, APIStatusError):
-            return self._client.retry.retryable_status(error.status_code, "PUT")
-        return False
-
-    def _retry_delay(self, failures: int, error: PrintOSError) -> float:
-        delay = self._backoff.backoff(failures, self._rng)
-        if isinstance(error, APIStatusError):
-            asked = parse_retry_after(error.response.headers.get("retry-after"))
-            if asked is not None:
-                delay = max(delay, min(asked, self._backoff.max_delay))
-        return delay
-
     # Lifecycle
 
     async def __aenter__(self) -> Self:
         if self._phase != "new":
             raise RuntimeError("a StatusReporter runs once; create a new one")
         self._flushed = anyio.Event()
-        tg = anyio.create_task_group()
-        await tg.__aenter__()
-        self._tg = tg
+        self._slots = anyio.Semaphore(self._concurrency)
+        self._tg = anyio.create_task_group()
+        await self._tg.__aenter__()
         self._phase = "running"
-        tg.start_soon(self._run)
         return self
 
     async def __aexit__(
@@ -563,23 +392,20 @@ class StatusReporter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> bool | None:
-        tg, flushed = self._tg, self._flushed
-        assert tg is not None
-        assert flushed is not None
+        tg = self._tg
         self._phase = "closed"
-        interrupted: BaseException | None = None
         if exc is None or isinstance(exc, Exception):
-            self._begin_flush()
             try:
-                await flushed.wait()
-            except BaseException as cancelled:  # from outside, or a background task failed
-                interrupted = cancelled
-        undelivered = self.undelivered
-        tg.cancel_scope.cancel()  # the scheduler, the watchdog, and updates still in flight
-        if interrupted is not None:
-            if not await tg.__aexit__(type(interrupted), interrupted, interrupted.__traceback__):
-                raise interrupted
-            return None
+                await self._flush()
+            except BaseException as interrupted:  # from outside, or a background task failed
+                tg.cancel_scope.cancel()
+                if not await tg.__aexit__(
+                    type(interrupted), interrupted, interrupted.__traceback__
+                ):
+                    raise
+                return None
+        undelivered = self.undelivered  # before the cancel below ends workers mid-update
+        tg.cancel_scope.cancel()  # the workers, the watchdog, and updates still in flight
         if isinstance(exc, anyio.get_cancelled_exc_class()):
             # Possibly the task group's own cancellation, because a background task failed: it
             # must see it, to absorb it and raise that failure instead.
@@ -590,51 +416,51 @@ class StatusReporter:
             # whether it absorbed our cancel of its children; the block's exception must go on.)
             await tg.__aexit__(None, None, None)
             suppressed = None
-        callback_error = self._callback_error_to_raise()
-        if self._flush_timed_out and undelivered:
-            assert self._flush_timeout is not None
-            error = FlushTimeoutError(
-                undelivered,
-                timeout=self._flush_timeout,
-                last_errors={d: e for d, e in self._last_errors.items() if d in undelivered},
-            )
-            if callback_error is not None:
-                error.add_note(f"also: {callback_error}")
+        error = self._exit_error(undelivered)
+        if error is not None:
             if exc is None:
                 raise error
-            logger.error("%s", error)
+            if isinstance(error, FlushTimeoutError):
+                logger.error("%s", error)
             exc.add_note(f"while exiting a StatusReporter: {error}")
-        elif callback_error is not None:
-            if exc is None:
-                raise callback_error
-            exc.add_note(f"while exiting a StatusReporter: {callback_error}")
         return suppressed
 
-    def _callback_error_to_raise(self) -> UnexpectedError | None:
-        if self._callback_error is None:
-            return None
-        times = self._callback_failures
-        what = "on_error callback" + (f" (raised {times} times; the first)" if times > 1 else "")
-        return UnexpectedError(what, self._callback_error)
-
-    def _begin_flush(self) -> None:
-        """Send every pending state now, without waiting out the interval."""
-        assert self._tg is not None
+    async def _flush(self) -> None:
+        """Send every pending state now, without waiting out the interval; within the timeout."""
         self._flushing = True
-        for device_id, device in self._devices.items():
-            if device.pending is not None and device.in_flight is None:
-                self._schedule(device_id, device)
+        for device in self._devices.values():
+            if device.waiting is not None:
+                device.waiting.cancel()  # its worker works out what it must still wait for
         if self._flush_timeout is not None:
             self._tg.start_soon(self._flush_watchdog, self._flush_timeout)
-        self._check_flushed()
-        self._wake()
-
-    def _check_flushed(self) -> None:
-        if self._flushing and self._undelivered == 0 and self._flushed is not None:
+        if not self._undelivered:
             self._flushed.set()
+        await self._flushed.wait()
 
     async def _flush_watchdog(self, timeout: float) -> None:
         await self._sleep(timeout)
         self._flush_timed_out = True
-        assert self._flushed is not None
         self._flushed.set()
+
+    def _exit_error(self, undelivered: list[str]) -> PrintOSError | None:
+        """The error to raise on exit: the flush timed out, or ``on_error`` raised."""
+        callback_error = None
+        if self._callback_error is not None:
+            times = self._callback_failures
+            what = "on_error callback" + (
+                f" (raised {times} times; the first)" if times > 1 else ""
+            )
+            callback_error = UnexpectedError(what, self._callback_error)
+        if not (self._flush_timed_out and undelivered):
+            return callback_error
+        assert self._flush_timeout is not None
+        error = FlushTimeoutError(
+            undelivered,
+            timeout=self._flush_timeout,
+            last_errors={
+                d: e for d in undelivered if (e := self._devices[d].last_error) is not None
+            },
+        )
+        if callback_error is not None:
+            error.add_note(f"also: {callback_error}")
+        return error
