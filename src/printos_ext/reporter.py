@@ -155,7 +155,7 @@ class StatusReporter:
             if flush_timeout is None
             else _seconds("flush_timeout", flush_timeout, positive=True)
         )
-        self._concurrency = check.count("concurrency", concurrency, minimum=1)
+        self._slots = anyio.Semaphore(check.count("concurrency", concurrency, minimum=1))
         self._backoff = RetryPolicy(
             initial_delay=_seconds("retry_delay", retry_delay, positive=False),
             max_delay=_seconds("max_retry_delay", max_retry_delay, positive=False),
@@ -188,13 +188,8 @@ class StatusReporter:
         self._callback_error: BaseException | None = None
         self._callback_failures = 0
 
-        self._phase = "new"  # -> "running" -> "closed"
-        self._flushing = False
-        self._flush_timed_out = False
-        # Made on entry, as they need a running event loop.
-        self._tg: anyio.abc.TaskGroup
-        self._slots: anyio.Semaphore
-        self._flushed: anyio.Event
+        self._phase = "new"  # -> "running" -> "closed" (flushing, then done)
+        self._tg: anyio.abc.TaskGroup  # made on entry: it needs a running event loop
 
     def __repr__(self) -> str:
         s = self.stats
@@ -244,13 +239,8 @@ class StatusReporter:
         :class:`ReporterFullError` if this would make more than ``max_devices`` devices wait, and
         :class:`ReporterClosedError` outside ``async with``.
         """
-        check_call(
-            self._client.devices.update_status,
-            device_id,
-            status=status,
-            pages_total=pages_total,
-            ink_level=ink_level,
-        )
+        given = {"status": status, "pages_total": pages_total, "ink_level": ink_level}
+        check_call(self._client.devices.update_status, device_id, **given)
         if self._device_ids is not None and device_id not in self._device_ids:
             raise InvalidArgumentError(
                 f"device {device_id!r} is not one of this reporter's device_ids"
@@ -260,7 +250,6 @@ class StatusReporter:
             raise ReporterClosedError(
                 f"the StatusReporter {when}: call report() inside 'async with StatusReporter(...)'"
             )
-        given = {"status": status, "pages_total": pages_total, "ink_level": ink_level}
         fields = {name: value for name, value in given.items() if value is not None}
 
         device = self._devices.get(device_id)
@@ -292,7 +281,9 @@ class StatusReporter:
         failures = 0
         while True:
             # The interval no longer applies once the flush starts; a backoff still does.
-            due = retry_at if self._flushing else max(retry_at, last_start + self._interval)
+            due = (
+                retry_at if self._phase == "closed" else max(retry_at, last_start + self._interval)
+            )
             if (delay := due - self._clock()) > 0:
                 with anyio.CancelScope() as device.waiting:  # the flush cancels it
                     await self._sleep(delay)
@@ -319,13 +310,13 @@ class StatusReporter:
             failures, retry_at, device.last_error = 0, _NEVER, None
             if device.pending is None:
                 self._undelivered.discard(device_id)
-                if self._flushing and not self._undelivered:
-                    self._flushed.set()
             if error is None:
                 self._sent += 1
             else:
                 self._drop(device_id, error)
         del self._devices[device_id]  # idle and past its interval: nothing left to remember
+        if self._phase == "closed" and not self._devices:
+            self._tg.cancel_scope.cancel()  # the flush is over: end its watchdog
 
     async def _attempt(self, device_id: str, fields: dict[str, Any]) -> PrintOSError | None:
         try:
@@ -379,8 +370,6 @@ class StatusReporter:
     async def __aenter__(self) -> Self:
         if self._phase != "new":
             raise RuntimeError("a StatusReporter runs once; create a new one")
-        self._flushed = anyio.Event()
-        self._slots = anyio.Semaphore(self._concurrency)
         self._tg = anyio.create_task_group()
         await self._tg.__aenter__()
         self._phase = "running"
@@ -392,31 +381,31 @@ class StatusReporter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> bool | None:
-        tg = self._tg
         self._phase = "closed"
-        if exc is None or isinstance(exc, Exception):
-            try:
-                await self._flush()
-            except BaseException as interrupted:  # from outside, or a background task failed
-                tg.cancel_scope.cancel()
-                if not await tg.__aexit__(
-                    type(interrupted), interrupted, interrupted.__traceback__
-                ):
-                    raise
-                return None
-        undelivered = self.undelivered  # before the cancel below ends workers mid-update
-        tg.cancel_scope.cancel()  # the workers, the watchdog, and updates still in flight
+        flushing = exc is None or isinstance(exc, Exception)
+        if flushing:
+            # Each worker now sends its device's state without waiting out the interval, and
+            # ends once it is delivered or dropped. The last one out ends the watchdog.
+            for device in self._devices.values():
+                if device.waiting is not None:
+                    device.waiting.cancel()
+            if self._devices and self._flush_timeout is not None:
+                self._tg.start_soon(self._flush_watchdog, self._flush_timeout)
+        else:
+            self._tg.cancel_scope.cancel()  # cancelled: exit at once, flush nothing
         if isinstance(exc, anyio.get_cancelled_exc_class()):
             # Possibly the task group's own cancellation, because a background task failed: it
             # must see it, to absorb it and raise that failure instead.
-            suppressed = await tg.__aexit__(exc_type, exc, tb)
+            suppressed = await self._tg.__aexit__(exc_type, exc, tb)
         else:
             # The block's own exception, if any, stays as it is: closing the task group without
             # it keeps anyio from wrapping it in an ExceptionGroup. (What it returns only says
-            # whether it absorbed our cancel of its children; the block's exception must go on.)
-            await tg.__aexit__(None, None, None)
+            # whether it absorbed a cancel of its children; the block's exception must go on.)
+            # A cancellation from outside while it waits for the flush ends the workers and
+            # comes out of it.
+            await self._tg.__aexit__(None, None, None)
             suppressed = None
-        error = self._exit_error(undelivered)
+        error = self._exit_error(self.undelivered if flushing else [])
         if error is not None:
             if exc is None:
                 raise error
@@ -425,25 +414,12 @@ class StatusReporter:
             exc.add_note(f"while exiting a StatusReporter: {error}")
         return suppressed
 
-    async def _flush(self) -> None:
-        """Send every pending state now, without waiting out the interval; within the timeout."""
-        self._flushing = True
-        for device in self._devices.values():
-            if device.waiting is not None:
-                device.waiting.cancel()  # its worker works out what it must still wait for
-        if self._flush_timeout is not None:
-            self._tg.start_soon(self._flush_watchdog, self._flush_timeout)
-        if not self._undelivered:
-            self._flushed.set()
-        await self._flushed.wait()
-
     async def _flush_watchdog(self, timeout: float) -> None:
         await self._sleep(timeout)
-        self._flush_timed_out = True
-        self._flushed.set()
+        self._tg.cancel_scope.cancel()  # the workers still sending: their devices are named
 
     def _exit_error(self, undelivered: list[str]) -> PrintOSError | None:
-        """The error to raise on exit: the flush timed out, or ``on_error`` raised."""
+        """The error to raise on exit: the flush left some state undelivered, or on_error raised."""
         callback_error = None
         if self._callback_error is not None:
             times = self._callback_failures
@@ -451,9 +427,9 @@ class StatusReporter:
                 f" (raised {times} times; the first)" if times > 1 else ""
             )
             callback_error = UnexpectedError(what, self._callback_error)
-        if not (self._flush_timed_out and undelivered):
+        if not undelivered:
             return callback_error
-        assert self._flush_timeout is not None
+        assert self._flush_timeout is not None  # without one, the flush ends only when all is sent
         error = FlushTimeoutError(
             undelivered,
             timeout=self._flush_timeout,
