@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -58,11 +59,8 @@ class ReporterError(PrintOSError):
 
 
 class ReporterFullError(ReporterError):
-    """``report()`` would exceed ``max_devices`` devices with an undelivered state.
-
-    Nothing was recorded. The API is not keeping up (or is failing); back off, or raise
-    ``max_devices`` if the fleet really is that large.
-    """
+    """``report()`` would exceed ``max_devices`` devices with an undelivered state; it recorded
+    nothing. The API is not keeping up (or is failing): back off, or raise ``max_devices``."""
 
 
 class ReporterClosedError(ReporterError):
@@ -70,11 +68,8 @@ class ReporterClosedError(ReporterError):
 
 
 class FlushTimeoutError(ReporterError):
-    """The final state of some devices was not confirmed delivered within ``flush_timeout``.
-
-    ``device_ids`` lists them (sorted); ``last_errors`` has the last transient error of those
-    that failed (the others were still waiting or in flight).
-    """
+    """The final state of ``device_ids`` (sorted) was not confirmed delivered within
+    ``flush_timeout``; ``last_errors`` has the last transient error of those that failed."""
 
     def __init__(
         self,
@@ -150,11 +145,9 @@ class StatusReporter:
         self._client = client
         self._interval = _seconds("interval", interval, positive=False)
         self._max_devices = check.count("max_devices", max_devices, minimum=1)
-        self._flush_timeout = (
-            None
-            if flush_timeout is None
-            else _seconds("flush_timeout", flush_timeout, positive=True)
-        )
+        if flush_timeout is not None:
+            flush_timeout = _seconds("flush_timeout", flush_timeout, positive=True)
+        self._flush_timeout = flush_timeout
         self._slots = anyio.Semaphore(check.count("concurrency", concurrency, minimum=1))
         self._backoff = RetryPolicy(
             initial_delay=_seconds("retry_delay", retry_delay, positive=False),
@@ -183,7 +176,7 @@ class StatusReporter:
         # its interval has passed. So idle devices are forgotten without a separate pruning.
         self._devices: dict[str, _Device] = {}
         self._undelivered: set[str] = set()  # devices whose latest state is not delivered yet
-        self._sent = self._coalesced = self._failed = self._retried = 0
+        self._counts: Counter[str] = Counter()  # sent, coalesced, failed, retried
         self._errors: dict[str, PrintOSError] = {}  # most recent last
         self._callback_error: BaseException | None = None
         self._callback_failures = 0
@@ -203,13 +196,7 @@ class StatusReporter:
     @property
     def stats(self) -> ReporterStats:
         """A snapshot of the counters; cheap, readable at any time."""
-        return ReporterStats(
-            sent=self._sent,
-            coalesced=self._coalesced,
-            failed=self._failed,
-            retried=self._retried,
-            pending=len(self._undelivered),
-        )
+        return ReporterStats(**self._counts, pending=len(self._undelivered))
 
     @property
     def errors(self) -> dict[str, PrintOSError]:
@@ -234,10 +221,8 @@ class StatusReporter:
     ) -> None:
         """Record a device's new state, to be sent soon; returns at once, never waits.
 
-        Arguments follow :meth:`Devices.update_status` and are checked here, so a bad one raises
-        :class:`~printos_ext.errors.InvalidArgumentError` now rather than failing later. Raises
-        :class:`ReporterFullError` if this would make more than ``max_devices`` devices wait, and
-        :class:`ReporterClosedError` outside ``async with``.
+        Arguments are checked as :meth:`Devices.update_status` checks them, so a bad one fails
+        now. Raises :class:`ReporterFullError` and :class:`ReporterClosedError` (see the docs).
         """
         given = {"status": status, "pages_total": pages_total, "ink_level": ink_level}
         check_call(self._client.devices.update_status, device_id, **given)
@@ -255,7 +240,7 @@ class StatusReporter:
         device = self._devices.get(device_id)
         if device is not None and device.pending is not None:
             device.pending.update(fields)  # waiting to be sent: merge, newest value wins
-            self._coalesced += 1
+            self._counts["coalesced"] += 1
             return
         if device_id not in self._undelivered:  # an update in flight already counts
             if len(self._undelivered) >= self._max_devices:
@@ -273,17 +258,13 @@ class StatusReporter:
     # Sending
 
     async def _work(self, device_id: str, device: _Device) -> None:
-        """Send one device's updates one at a time, each once its interval and backoff allow.
-
-        One task per device keeps its updates from overlapping, so they arrive in order.
-        """
-        last_start = retry_at = _NEVER
+        """Send one device's updates one at a time (so they arrive in order), each once its
+        interval and backoff allow; end when the device is idle and its interval has passed."""
+        next_start = retry_at = _NEVER
         failures = 0
         while True:
             # The interval no longer applies once the flush starts; a backoff still does.
-            due = (
-                retry_at if self._phase == "closed" else max(retry_at, last_start + self._interval)
-            )
+            due = retry_at if self._phase == "closed" else max(retry_at, next_start)
             if (delay := due - self._clock()) > 0:
                 with anyio.CancelScope() as device.waiting:  # the flush cancels it
                     await self._sleep(delay)
@@ -293,13 +274,13 @@ class StatusReporter:
                 break
             async with self._slots:
                 fields, device.pending = device.pending, None
-                last_start = self._clock()
+                next_start = self._clock() + self._interval
                 error = await self._attempt(device_id, fields)
             backoff = self._retry_delay(failures + 1, error)
             if backoff is not None:
                 failures += 1
                 retry_at = self._clock() + backoff
-                self._retried += 1
+                self._counts["retried"] += 1
                 device.last_error = error
                 # Keep the undelivered fields, under anything reported since (newer wins).
                 device.pending = fields if device.pending is None else {**fields, **device.pending}
@@ -311,7 +292,7 @@ class StatusReporter:
             if device.pending is None:
                 self._undelivered.discard(device_id)
             if error is None:
-                self._sent += 1
+                self._counts["sent"] += 1
             else:
                 self._drop(device_id, error)
         del self._devices[device_id]  # idle and past its interval: nothing left to remember
@@ -342,24 +323,18 @@ class StatusReporter:
         return delay if asked is None else max(delay, min(asked, self._backoff.max_delay))
 
     def _drop(self, device_id: str, error: PrintOSError) -> None:
-        """Record an update that retrying cannot fix, and pass it to ``on_error``.
-
-        ``errors`` keeps only the ``max_devices`` devices that failed last, so that a fleet of
-        failing devices cannot grow memory (``stats.failed`` still counts every drop). An
-        exception from ``on_error`` would cancel the caller's block from the task group and come
-        out as an ExceptionGroup: it is logged instead, and the first one is raised on exit.
-        """
-        self._failed += 1
+        """Record an update that retrying cannot fix, and pass it to ``on_error``."""
+        self._counts["failed"] += 1
         self._errors.pop(device_id, None)
         self._errors[device_id] = error
-        if len(self._errors) > self._max_devices:
+        if len(self._errors) > self._max_devices:  # a failing fleet must not grow memory
             del self._errors[next(iter(self._errors))]
         logger.warning("status update of %r dropped: %s", device_id, error)
         if self._on_error is None:
             return
         try:
             self._on_error(device_id, error)
-        except Exception as exc:
+        except Exception as exc:  # raised here, it would cancel the caller's block
             self._callback_failures += 1
             if self._callback_error is None:
                 self._callback_error = exc
@@ -400,9 +375,8 @@ class StatusReporter:
         else:
             # The block's own exception, if any, stays as it is: closing the task group without
             # it keeps anyio from wrapping it in an ExceptionGroup. (What it returns only says
-            # whether it absorbed a cancel of its children; the block's exception must go on.)
-            # A cancellation from outside while it waits for the flush ends the workers and
-            # comes out of it.
+            # whether it absorbed a cancel of its children.) A cancellation from outside during
+            # the flush ends the workers and comes out of it.
             await self._tg.__aexit__(None, None, None)
             suppressed = None
         error = self._exit_error(self.undelivered if flushing else [])
@@ -422,10 +396,9 @@ class StatusReporter:
         """The error to raise on exit: the flush left some state undelivered, or on_error raised."""
         callback_error = None
         if self._callback_error is not None:
-            times = self._callback_failures
-            what = "on_error callback" + (
-                f" (raised {times} times; the first)" if times > 1 else ""
-            )
+            what = "on_error callback"
+            if self._callback_failures > 1:
+                what += f" (raised {self._callback_failures} times; the first)"
             callback_error = UnexpectedError(what, self._callback_error)
         if not undelivered:
             return callback_error
