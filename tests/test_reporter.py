@@ -600,6 +600,25 @@ async def test_a_cancelled_block_exits_at_once_without_flushing(
     assert reporter.undelivered == ["dev-1"]
 
 
+@pytest.mark.anyio
+async def test_a_cancellation_during_the_flush_ends_it_at_once(
+    client: PrintOSClient, api: Api, time: FakeTime
+) -> None:
+    api.hang.add("dev-1")
+
+    async def cancel_once_flushing(scope: anyio.CancelScope) -> None:
+        await settle()
+        scope.cancel()
+
+    with anyio.CancelScope() as scope:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(cancel_once_flushing, scope)
+            async with reporter_for(client, time, flush_timeout=None) as reporter:
+                reporter.report("dev-1", status="IDLE")
+    assert scope.cancelled_caught
+    assert reporter.undelivered == ["dev-1"]
+
+
 # Statistics
 
 
