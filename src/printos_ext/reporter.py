@@ -156,8 +156,7 @@ class StatusReporter:
         if on_error is not None and not callable(on_error):
             raise InvalidArgumentError(f"on_error must be callable, got {type(on_error).__name__}")
         self._on_error = on_error
-        self._max_retries = max_retries
-        self._timeout = timeout
+        self._per_request: dict[str, Any] = {"max_retries": max_retries, "timeout": timeout}
         self._device_ids: frozenset[str] | None = None
         if device_ids is not None:
             if isinstance(device_ids, str) or not isinstance(device_ids, Iterable):
@@ -301,9 +300,7 @@ class StatusReporter:
 
     async def _attempt(self, device_id: str, fields: dict[str, Any]) -> PrintOSError | None:
         try:
-            await self._client.devices.update_status(
-                device_id, **fields, max_retries=self._max_retries, timeout=self._timeout
-            )
+            await self._client.devices.update_status(device_id, **fields, **self._per_request)
         except PrintOSError as exc:
             return exc
         except Exception as exc:  # not typed: keep it to this device, never end the task group
