@@ -287,6 +287,19 @@ async def test_concurrency_bounds_updates_in_flight_across_devices(
     assert api.peak_active == 3
 
 
+@pytest.mark.anyio
+async def test_when_slots_are_short_devices_go_in_the_order_they_became_due(
+    client: PrintOSClient, api: Api, time: FakeTime
+) -> None:
+    api.gate = anyio.Event()
+    async with reporter_for(client, time, concurrency=1) as reporter:
+        for device_id in ["c", "a", "b"]:
+            reporter.report(device_id, status="IDLE")
+        await settle()
+        api.gate.set()
+    assert [d for d, _, _ in api.calls] == ["c", "a", "b"]
+
+
 # Failures
 
 

@@ -6,6 +6,8 @@ failure is transient, bounded in memory, and flushed on exit. See docs/reporter.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import math
 import random
@@ -102,10 +104,13 @@ class ReporterStats:
 
 @attrs.define
 class _Device:
-    """What a device's worker shares with the reporter."""
+    """The scheduling state of one device."""
 
     pending: dict[str, Any] | None = None  # fields to send next, merged as reports come
-    waiting: anyio.CancelScope | None = None  # while it waits out the interval or a backoff
+    sending: bool = False
+    next_start: float = _NEVER  # no update starts before: the interval
+    retry_at: float = _NEVER  # nor before this: the backoff after a transient failure
+    failures: int = 0
     last_error: PrintOSError | None = None  # of the last transient failure, until delivered
 
 
@@ -120,8 +125,8 @@ def _seconds(name: str, value: object, *, positive: bool) -> float:
 class StatusReporter:
     """Sends device status reports at most once per ``interval`` per device, coalescing the rest.
 
-    Each device with something to send has a worker task of its own, so its updates never overlap
-    and arrive in order; a semaphore bounds the updates in flight. See docs/reporter.md.
+    A scheduler task starts each device's updates one at a time, from a heap of due times, at
+    most ``concurrency`` at once. See docs/reporter.md.
     """
 
     def __init__(
@@ -148,7 +153,7 @@ class StatusReporter:
         if flush_timeout is not None:
             flush_timeout = _seconds("flush_timeout", flush_timeout, positive=True)
         self._flush_timeout = flush_timeout
-        self._slots = anyio.Semaphore(check.count("concurrency", concurrency, minimum=1))
+        self._concurrency = check.count("concurrency", concurrency, minimum=1)
         self._backoff = RetryPolicy(
             initial_delay=_seconds("retry_delay", retry_delay, positive=False),
             max_delay=_seconds("max_retry_delay", max_retry_delay, positive=False),
@@ -171,9 +176,14 @@ class StatusReporter:
         self._sleep: Sleep = sleep or anyio.sleep
         self._rng = rng or random.Random()
 
-        # A device is here while its worker runs: from its first report until it is idle and
-        # its interval has passed. So idle devices are forgotten without a separate pruning.
+        # A device is known from its first report until it is idle and its interval has passed.
+        # Each one not sending has exactly one entry in the heap, at its due time: the scheduler
+        # then sends its pending state, or forgets it if idle. So no entry is ever stale.
         self._devices: dict[str, _Device] = {}
+        self._heap: list[tuple[float, int, str]] = []  # (due, arrival order, device id)
+        self._order = itertools.count()
+        self._sending = 0
+        self._waiting: anyio.CancelScope | None = None  # while the scheduler waits
         self._undelivered: set[str] = set()  # devices whose latest state is not delivered yet
         self._counts: Counter[str] = Counter()  # sent, coalesced, failed, retried
         self._errors: dict[str, PrintOSError] = {}  # most recent last
@@ -250,53 +260,82 @@ class StatusReporter:
             self._undelivered.add(device_id)
         if device is None:
             device = self._devices[device_id] = _Device()
-            self._tg.start_soon(self._work, device_id, device)
-        # Its worker sends it once the update in flight, or the interval, is over.
+            self._queue(device_id, device)
+        # A known device goes when its heap entry comes up, or after the update in flight.
         device.pending = fields
 
     # Sending
 
-    async def _work(self, device_id: str, device: _Device) -> None:
-        """Send one device's updates one at a time (so they arrive in order), each once its
-        interval and backoff allow; end when the device is idle and its interval has passed."""
-        next_start = retry_at = _NEVER
-        failures = 0
+    def _queue(self, device_id: str, device: _Device) -> None:
+        """Give a device that is not sending its heap entry, and wake the scheduler."""
+        due = device.retry_at
+        if self._phase != "closed":  # the flush sends at once; only a backoff still holds
+            due = max(due, device.next_start)
+        heapq.heappush(self._heap, (due, next(self._order), device_id))
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._waiting is not None:  # else the scheduler is running: it will see the heap
+            self._waiting.cancel()
+
+    async def _schedule(self) -> None:
+        """Start each device's update once it is due and a slot is free; forget idle devices.
+
+        It ends when the flush has nothing left, and with it the flush watchdog.
+        """
         while True:
-            # The interval no longer applies once the flush starts; a backoff still does.
-            due = retry_at if self._phase == "closed" else max(retry_at, next_start)
-            if (delay := due - self._clock()) > 0:
-                with anyio.CancelScope() as device.waiting:  # the flush cancels it
-                    await self._sleep(delay)
-                device.waiting = None
-                continue
-            if device.pending is None:
-                break
-            async with self._slots:
+            delay = None
+            while self._heap:
+                due, _, device_id = self._heap[0]
+                device = self._devices[device_id]
+                if due > (now := self._clock()):
+                    delay = due - now
+                    break
+                if device.pending is not None and self._sending >= self._concurrency:
+                    break  # woken when an update completes
+                heapq.heappop(self._heap)
+                if device.pending is None:
+                    del self._devices[device_id]  # idle, past its interval: nothing to remember
+                    continue
                 fields, device.pending = device.pending, None
-                next_start = self._clock() + self._interval
-                error = await self._attempt(device_id, fields)
-            backoff = self._retry_delay(failures + 1, error)
-            if backoff is not None:
-                failures += 1
-                retry_at = self._clock() + backoff
-                self._counts["retried"] += 1
-                device.last_error = error
-                # Keep the undelivered fields, under anything reported since (newer wins).
-                device.pending = fields if device.pending is None else {**fields, **device.pending}
-                logger.debug(
-                    "status update of %r failed (%s); retry in %.2fs", device_id, error, backoff
-                )
-                continue
-            failures, retry_at, device.last_error = 0, _NEVER, None
+                device.sending, device.next_start = True, now + self._interval
+                self._sending += 1
+                self._tg.start_soon(self._send, device_id, device, fields)
+            if self._phase == "closed" and not self._devices:
+                break  # the flush is over
+            with anyio.CancelScope() as self._waiting:  # until due, or woken
+                if delay is None:
+                    await anyio.sleep_forever()
+                else:
+                    await self._sleep(delay)
+            self._waiting = None
+        self._tg.cancel_scope.cancel()  # ends the flush watchdog
+
+    async def _send(self, device_id: str, device: _Device, fields: dict[str, Any]) -> None:
+        """Send one update, account for it, and queue the device again (which frees a slot)."""
+        error = await self._attempt(device_id, fields)
+        self._sending -= 1
+        device.sending = False
+        backoff = self._retry_delay(device.failures + 1, error)
+        if backoff is not None:
+            device.failures += 1
+            device.retry_at = self._clock() + backoff
+            device.last_error = error
+            self._counts["retried"] += 1
+            # Keep the undelivered fields, under anything reported since (newer wins).
+            device.pending = fields if device.pending is None else {**fields, **device.pending}
+            logger.debug(
+                "status update of %r failed (%s); retry in %.2fs", device_id, error, backoff
+            )
+        else:
+            device.failures, device.retry_at, device.last_error = 0, _NEVER, None
             if device.pending is None:
                 self._undelivered.discard(device_id)
             if error is None:
                 self._counts["sent"] += 1
             else:
                 self._drop(device_id, error)
-        del self._devices[device_id]  # idle and past its interval: nothing left to remember
-        if self._phase == "closed" and not self._devices:
-            self._tg.cancel_scope.cancel()  # the flush is over: end its watchdog
+        self._queue(device_id, device)
 
     async def _attempt(self, device_id: str, fields: dict[str, Any]) -> PrintOSError | None:
         try:
@@ -345,6 +384,7 @@ class StatusReporter:
         self._tg = anyio.create_task_group()
         await self._tg.__aenter__()
         self._phase = "running"
+        self._tg.start_soon(self._schedule)
         return self
 
     async def __aexit__(
@@ -356,11 +396,15 @@ class StatusReporter:
         self._phase = "closed"
         flushing = exc is None or isinstance(exc, Exception)
         if flushing:
-            # Each worker now sends its device's state without waiting out the interval, and
-            # ends once it is delivered or dropped. The last one out ends the watchdog.
-            for device in self._devices.values():
-                if device.waiting is not None:
-                    device.waiting.cancel()
+            # Every pending state goes now, without waiting out the interval; the scheduler ends
+            # once all are delivered or dropped, or the watchdog ends it.
+            self._heap = [
+                (d.retry_at, next(self._order), i)
+                for i, d in self._devices.items()
+                if not d.sending
+            ]
+            heapq.heapify(self._heap)
+            self._wake()
             if self._devices and self._flush_timeout is not None:
                 self._tg.start_soon(self._flush_watchdog, self._flush_timeout)
         else:
@@ -373,7 +417,7 @@ class StatusReporter:
             # The block's own exception, if any, stays as it is: closing the task group without
             # it keeps anyio from wrapping it in an ExceptionGroup. (What it returns only says
             # whether it absorbed a cancel of its children.) A cancellation from outside during
-            # the flush ends the workers and comes out of it.
+            # the flush ends the tasks and comes out of it.
             await self._tg.__aexit__(None, None, None)
             suppressed = None
         error = self._exit_error(self.undelivered if flushing else [])
@@ -387,7 +431,7 @@ class StatusReporter:
 
     async def _flush_watchdog(self, timeout: float) -> None:
         await self._sleep(timeout)
-        self._tg.cancel_scope.cancel()  # the workers still sending: their devices are named
+        self._tg.cancel_scope.cancel()  # the devices still undelivered are named on exit
 
     def _exit_error(self, undelivered: list[str]) -> PrintOSError | None:
         """The error to raise on exit: the flush left some state undelivered, or on_error raised."""
