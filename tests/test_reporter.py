@@ -287,6 +287,19 @@ async def test_concurrency_bounds_updates_in_flight_across_devices(
     assert api.peak_active == 3
 
 
+@pytest.mark.anyio
+async def test_when_slots_are_short_devices_go_in_the_order_they_became_due(
+    client: PrintOSClient, api: Api, time: FakeTime
+) -> None:
+    api.gate = anyio.Event()
+    async with reporter_for(client, time, concurrency=1) as reporter:
+        for device_id in ["c", "a", "b"]:
+            reporter.report(device_id, status="IDLE")
+        await settle()
+        api.gate.set()
+    assert [d for d, _, _ in api.calls] == ["c", "a", "b"]
+
+
 # Failures
 
 
@@ -597,6 +610,25 @@ async def test_a_cancelled_block_exits_at_once_without_flushing(
             await anyio.sleep_forever()
     assert scope.cancelled_caught
     assert api.bodies("dev-1") == [{"status": "PRINTING"}]
+    assert reporter.undelivered == ["dev-1"]
+
+
+@pytest.mark.anyio
+async def test_a_cancellation_during_the_flush_ends_it_at_once(
+    client: PrintOSClient, api: Api, time: FakeTime
+) -> None:
+    api.hang.add("dev-1")
+
+    async def cancel_once_flushing(scope: anyio.CancelScope) -> None:
+        await settle()
+        scope.cancel()
+
+    with anyio.CancelScope() as scope:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(cancel_once_flushing, scope)
+            async with reporter_for(client, time, flush_timeout=None) as reporter:
+                reporter.report("dev-1", status="IDLE")
+    assert scope.cancelled_caught
     assert reporter.undelivered == ["dev-1"]
 
 
