@@ -1,8 +1,5 @@
-"""One formatter for server (or network) text before it enters an exception message.
-
-Messages end up in terminals and logs, where server text is not trusted: it is escaped and bounded
-here, and stays whole on the error's attributes. See docs/errors.md, "Server text in messages".
-"""
+"""One formatter for server (or network) text before it enters an exception message: escaped and
+bounded, since messages reach terminals and logs. See docs/errors.md, "Server text in messages"."""
 
 from __future__ import annotations
 
@@ -25,18 +22,11 @@ def _escape(char: str) -> str:
 
 
 def server_text(value: object, limit: int = MAX_TEXT) -> str:
-    """``value`` (any object; bytes are decoded leniently) as one safe line: at most ``limit``
-    characters of the original (then ``… (N more characters)``), escaping at most ten times that."""
-    if isinstance(value, bytes | bytearray):
-        text = bytes(value[: limit * 4]).decode("utf-8", "replace")
-        cut = len(value) > limit * 4 or len(text) > limit
-        suffix = f"… (truncated; {len(value)} bytes in all)"
-    else:
-        text = value if isinstance(value, str) else str(value)
-        cut = len(text) > limit
-        suffix = f"… ({len(text) - limit} more characters)"
-    if cut:
-        text = text[:limit]
+    """``str(value)`` as one safe line: at most ``limit`` characters of it (then ``… (N more
+    characters)``), escaping at most ten times that."""
+    text = str(value)
+    suffix = f"… ({len(text) - limit} more characters)" if len(text) > limit else ""
+    text = text[:limit]
     if not (text.isascii() and text.isprintable()):
         text = "".join(map(_escape, text))
-    return text + suffix if cut else text
+    return text + suffix
