@@ -1,14 +1,8 @@
-"""One formatter for server (or network) text before it enters an exception message: escaped and
-bounded, since messages reach terminals and logs. See docs/errors.md, "Server text in messages"."""
+"""One formatter for server text entering an exception message (docs/errors.md, "Server text")."""
 
 from __future__ import annotations
 
 import unicodedata
-
-__all__ = ["MAX_TEXT", "server_text"]
-
-MAX_TEXT = 300
-"""Characters of one piece of server text kept in a message (before escaping)."""
 
 # Categories escaped: controls (C0, C1, DEL), format characters (bidi overrides, zero-width
 # ones), line and paragraph separators, surrogates, private-use and unassigned code points.
@@ -21,7 +15,7 @@ def _escape(char: str) -> str:
     return repr(char)[1:-1]  # Python's escapes (\n, \x1b, \u202e, \U000f0000): none is a quote
 
 
-def server_text(value: object, limit: int = MAX_TEXT) -> str:
+def server_text(value: object, limit: int = 300) -> str:
     """``str(value)`` as one safe line: at most ``limit`` characters of it (then ``… (N more
     characters)``), escaping at most ten times that."""
     text = str(value)

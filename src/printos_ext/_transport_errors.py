@@ -1,5 +1,4 @@
-"""The one place where what httpx, httpcore, h11 or Python raise while sending becomes typed
-(:func:`classify`), or while building a request (:func:`encoding_error`). See docs/errors.md."""
+"""Where what httpx, h11 or Python raise for a request becomes typed (docs/errors.md)."""
 
 from __future__ import annotations
 
@@ -68,8 +67,7 @@ UNENCODABLE = (httpx.InvalidURL, ValueError, TypeError, OverflowError, Recursion
 def encoding_error(
     method: str, path: str, exc: BaseException, body: object = None
 ) -> InvalidArgumentError:
-    """The InvalidArgumentError for a request that cannot be encoded (body, headers or URL),
-    naming the field of the JSON ``body`` at fault. See docs/errors.md for how to call it."""
+    """The InvalidArgumentError for a request that cannot be encoded (see docs/errors.md)."""
     where = f"{method} {server_text(path, 200)}"
     if isinstance(exc, httpx.InvalidURL):
         return InvalidArgumentError(f"{where}: invalid URL: {server_text(exc)}")
@@ -88,8 +86,7 @@ def encoding_error(
 
 
 def unencodable_field(body: object) -> str | None:
-    """The JSON path (``items[2].name``) of the first value in ``body`` that strict JSON cannot
-    carry, None when there is none or the body is too deep to walk (only called on failure)."""
+    """The JSON path (``items[2].name``) of the first value in ``body`` strict JSON cannot carry."""
     stack: list[tuple[str, object, int]] = [("", body, 0)]
     while stack:
         path, value, depth = stack.pop()

@@ -1,5 +1,4 @@
-"""Authentication for the PrintOS API as ``httpx.Auth`` objects (PrintOS HMAC signing, bearer
-tokens), so it works with plain httpx too. See docs/auth-and-retries.md."""
+"""PrintOS HMAC signing and bearer tokens as ``httpx.Auth`` (docs/auth-and-retries.md)."""
 
 from __future__ import annotations
 
@@ -47,8 +46,7 @@ def format_timestamp(moment: dt.datetime) -> str:
         raise InvalidArgumentError(
             "the HMAC clock must return a timezone-aware datetime, got a naive one"
         )
-    utc = moment.astimezone(dt.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def hmac_signature(secret: str, method: str, path: str, timestamp: str) -> str:
@@ -64,8 +62,7 @@ def base_path_of(base_url: str | httpx.URL) -> str:
 
 
 def signed_path(wire_path: str, base_path: str) -> str:
-    """The path PrintOS signs: ``wire_path`` relative to the service's ``base_path``
-    (``/printbeat/devices`` under ``/printbeat`` is ``/devices``); a path outside it, whole."""
+    """The path PrintOS signs: ``wire_path`` relative to ``base_path`` when under it, else whole."""
     base = base_path.rstrip("/")
     if base and (wire_path == base or wire_path.startswith(f"{base}/")):  # not "/printbeatx"
         return wire_path[len(base) :] or "/"
@@ -87,8 +84,7 @@ def _credential(name: str, value: object, *, header: bool = True) -> str:
 
 
 class PrintOSHmacAuth(httpx.Auth):
-    """Signs each request (each attempt, so a retry gets a fresh date) with PrintOS HMAC headers;
-    the arguments are in docs/auth-and-retries.md. The secret is never shown."""
+    """Signs each attempt with PrintOS HMAC headers, so a retry gets a fresh date (see the docs)."""
 
     def __init__(
         self,

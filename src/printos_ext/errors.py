@@ -148,9 +148,8 @@ class ResponseTooLargeError(APIError):
 def _scalar(value: Any) -> str | None:
     if isinstance(value, str):
         return value if value.strip() else None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return str(value)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return str(value) if number else None
 
 
 # The keys read from HP's {"smsError": {...}} and from the common {"error": {...}} shape.
@@ -199,8 +198,7 @@ def _detail(fields: dict[str, str | None]) -> str:
 
 
 class APIStatusError(APIError):
-    """The server answered with an error status; what the body says is in attributes (see
-    docs/errors.md, "Error bodies")."""
+    """The server answered with an error status; the body's fields are attributes (see the docs)."""
 
     def __init__(self, response: httpx.Response) -> None:
         self.response = response

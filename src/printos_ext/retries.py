@@ -1,5 +1,4 @@
-"""When to retry a failed request, and how long to wait first: pure policy, tested without a
-network or a clock (the loop lives in the client). See docs/auth-and-retries.md."""
+"""When to retry a failed request and how long to wait: pure policy (docs/auth-and-retries.md)."""
 
 from __future__ import annotations
 
@@ -17,16 +16,13 @@ from .errors import InvalidArgumentError
 
 __all__ = ["RetryPolicy", "parse_http_date", "parse_retry_after"]
 
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-
 
 def _count(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     count(f"RetryPolicy.{attribute.name}", value)
 
 
 def _number(maximum: float) -> Callable[[object, attrs.Attribute[float], float], None]:
-    """A validator: an int or float from 0 to ``maximum`` (not a bool; not NaN, which would make
-    every delay NaN)."""
+    """A validator: a number from 0 to ``maximum``; not a bool, not NaN (delays would be NaN)."""
     bound = ">= 0" if maximum == math.inf else f"between 0 and {maximum:g}"
 
     def check(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -71,7 +67,8 @@ class RetryPolicy:
 
     def may_repeat(self, method: str) -> bool:
         """Whether a request that may have reached the server can be sent again."""
-        return self.retry_non_idempotent or method.upper() in IDEMPOTENT_METHODS
+        idempotent = method.upper() in {"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"}
+        return self.retry_non_idempotent or idempotent
 
 
 _DAYS = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
@@ -120,6 +117,4 @@ def parse_retry_after(
         return float(text)
     current = now()
     when = parse_http_date(text, now=current)
-    if when is None:
-        return None
-    return max(0.0, (when - current).total_seconds())
+    return None if when is None else max(0.0, (when - current).total_seconds())
