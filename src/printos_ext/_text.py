@@ -9,18 +9,15 @@ import unicodedata
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
-def _escape(char: str) -> str:
-    if unicodedata.category(char) not in _UNSAFE_CATEGORIES:
-        return char
-    return repr(char)[1:-1]  # Python's escapes (\n, \x1b, \u202e, \U000f0000): none is a quote
-
-
 def server_text(value: object, limit: int = 300) -> str:
     """``str(value)`` as one safe line: at most ``limit`` characters of it (then ``… (N more
     characters)``), escaping at most ten times that."""
     text = str(value)
     suffix = f"… ({len(text) - limit} more characters)" if len(text) > limit else ""
     text = text[:limit]
-    if not (text.isascii() and text.isprintable()):
-        text = "".join(map(_escape, text))
+    if not (text.isascii() and text.isprintable()):  # escaped as Python does: none is a quote
+        text = "".join(
+            repr(char)[1:-1] if unicodedata.category(char) in _UNSAFE_CATEGORIES else char
+            for char in text
+        )
     return text + suffix

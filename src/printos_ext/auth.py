@@ -36,10 +36,6 @@ Clock = Callable[[], dt.datetime]
 """Returns the current time as an aware datetime; injectable so tests can pin it."""
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def format_timestamp(moment: dt.datetime) -> str:
     """``2026-11-24T10:00:00.000Z``: the only date form PrintOS accepts in ``x-hp-hmac-date``."""
     if moment.tzinfo is None:
@@ -91,7 +87,7 @@ class PrintOSHmacAuth(httpx.Auth):
         key: str | None = None,
         secret: str | None = None,
         *,
-        clock: Clock = _utc_now,
+        clock: Clock = lambda: dt.datetime.now(dt.UTC),
         environ: Mapping[str, str] | None = None,
         base_url: str | httpx.URL | None = None,
     ) -> None:
