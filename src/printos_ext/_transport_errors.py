@@ -1,8 +1,4 @@
-"""The one place where what httpx, httpcore, h11 or Python raise while sending becomes typed.
-
-Every exception that escapes an attempt goes through :func:`classify`; requests that cannot be
-built go through :func:`encoding_error`. No message quotes a header value. See docs/errors.md.
-"""
+"""Where what httpx, h11 or Python raise for a request becomes typed (docs/errors.md)."""
 
 from __future__ import annotations
 
@@ -25,19 +21,12 @@ from .errors import (
 )
 from .retries import RetryPolicy
 
-Classified = tuple[PrintOSError, bool, BaseException | None]
-"""(error to raise, retryable, cause to chain: None means "from None")."""
-
-# h11 quotes the header value it refuses (a token with a newline): this text replaces it.
-_INVALID_HTTP = "the request is not valid HTTP (a header name or value is refused; not shown)"
-
 
 def classify(
     exc: BaseException, request: httpx.Request, policy: RetryPolicy, *, client_closed: bool
-) -> Classified | None:
-    """The typed error for ``exc``, raised while sending ``request``; None for a PrintOSError
-    already typed (but a decoding failure, retried as decided here) and for an exception that is
-    not about the exchange (a bug in a plugged-in auth or hook propagates as itself)."""
+) -> tuple[PrintOSError, bool, BaseException | None] | None:
+    """(error to raise, retryable, cause to chain or None) for ``exc``, raised sending ``request``;
+    None for a PrintOSError already typed (bar a decoding failure) and for a bug in a hook."""
     method = request.method
     if isinstance(exc, ResponseDecodingError):
         status = exc.status_code
@@ -46,13 +35,11 @@ def classify(
         return exc, policy.may_repeat(method), exc.__cause__  # else like a dropped connection
     if isinstance(exc, PrintOSError):
         return None
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx.LocalProtocolError):  # h11 quotes the header value it refuses
+        withheld = "the request is not valid HTTP (a header name or value is refused; not shown)"
+        return APIConnectionError(request, httpx.LocalProtocolError(withheld)), False, None
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):  # or the per-attempt deadline
         return APITimeoutError(request, exc), policy.retryable_exception(exc, method), exc
-    if isinstance(exc, TimeoutError):  # the client's overall per-attempt deadline
-        return APITimeoutError(request, exc), policy.may_repeat(method), exc
-    if isinstance(exc, httpx.LocalProtocolError):
-        withheld = httpx.LocalProtocolError(_INVALID_HTTP)
-        return APIConnectionError(request, withheld), False, None
     if isinstance(exc, httpx.TransportError):
         return APIConnectionError(request, exc), policy.retryable_exception(exc, method), exc
     if isinstance(exc, httpx.DecodingError):  # only from a transport that decoded for us
@@ -74,24 +61,19 @@ def closed_error() -> ClientClosedError:
 
 
 UNENCODABLE = (httpx.InvalidURL, ValueError, TypeError, OverflowError, RecursionError)
-"""What building a request raises when the caller's input cannot be encoded (a UnicodeEncodeError
-is a ValueError); see encoding_error."""
+"""What building a request raises when the caller's input cannot be encoded."""
 
 
 def encoding_error(
     method: str, path: str, exc: BaseException, body: object = None
 ) -> InvalidArgumentError:
-    """The InvalidArgumentError for a request that cannot be encoded (body, headers or URL),
-    naming the field of the JSON ``body`` at fault when there is one.
-
-    Use it as ``except UNENCODABLE as exc: raise encoding_error(...) from exc`` around building a
-    request (a plain ``except``: this is on every request's path, where a context manager costs
-    more), with nothing inside the ``try`` that raises a PrintOSError of its own.
-    """
+    """The InvalidArgumentError for a request that cannot be encoded (see docs/errors.md)."""
     where = f"{method} {server_text(path, 200)}"
     if isinstance(exc, httpx.InvalidURL):
         return InvalidArgumentError(f"{where}: invalid URL: {server_text(exc)}")
+    what = "the request body cannot be encoded as JSON"
     if isinstance(exc, UnicodeEncodeError):  # its text would quote the whole value
+        what = "the request cannot be encoded"
         reason = f"{exc.encoding} {exc.reason} (the value is not shown)"
         if exc.encoding == "ascii":  # the codec httpx encodes header names and values with
             reason += "; HTTP header names and values must be ASCII"
@@ -100,24 +82,15 @@ def encoding_error(
     field = unencodable_field(body)
     if field is not None:
         what = f"field {server_text(field, 200)} of the request body cannot be encoded as JSON"
-    elif isinstance(exc, UnicodeEncodeError):
-        what = "the request cannot be encoded"
-    else:
-        what = "the request body cannot be encoded as JSON"
     return InvalidArgumentError(f"{where}: {what}: {reason}")
 
 
-_MAX_WALK_DEPTH = 1000
-
-
 def unencodable_field(body: object) -> str | None:
-    """The JSON path (``metrics.inkLevel``, ``items[2]``) of the first value in ``body`` that
-    strict JSON cannot carry, or None when there is none (or the body is nested too deep to
-    walk). Only called on failure, so it may take its time."""
+    """The JSON path (``items[2].name``) of the first value in ``body`` strict JSON cannot carry."""
     stack: list[tuple[str, object, int]] = [("", body, 0)]
     while stack:
         path, value, depth = stack.pop()
-        if depth > _MAX_WALK_DEPTH:
+        if depth > 1000:  # too deep to be a real body: described without a field
             return None
         if isinstance(value, dict):
             for key, item in reversed(list(value.items())):
@@ -125,26 +98,17 @@ def unencodable_field(body: object) -> str | None:
                     return f"{path}.<{type(key).__name__} key>".lstrip(".")
                 stack.append((f"{path}.{key}".lstrip("."), item, depth + 1))
         elif isinstance(value, list | tuple):
-            for index in reversed(range(len(value))):
-                stack.append((f"{path}[{index}]", value[index], depth + 1))
-        elif not _encodable(value):
-            return path or "(the body)"
+            stack.extend((f"{path}[{i}]", value[i], depth + 1) for i in reversed(range(len(value))))
+        else:
+            try:  # as httpx encodes a JSON body: UTF-8, no NaN, not too many digits
+                json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
+            except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+                return path or "(the body)"
     return None
 
 
-def _encodable(value: object) -> bool:
-    """Whether a leaf encodes as httpx encodes a JSON body (no NaN, UTF-8, at most
-    ``sys.get_int_max_str_digits()`` digits)."""
-    try:
-        json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
-    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
-        return False
-    return True
-
-
 def built(operation: gen.Operation[Any], build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The request (httpx keyword arguments) a generated method's ``build`` describes; a bad
-    argument or a value its models cannot encode is an InvalidArgumentError, and nothing is sent."""
+    """The httpx keyword arguments ``build`` returns; bad input is an InvalidArgumentError."""
     try:
         return build()
     except gen.ArgumentError as exc:

@@ -1,7 +1,4 @@
-"""Authentication for the PrintOS API as ``httpx.Auth`` objects: PrintOS HMAC signing and bearer
-tokens. The auth flow runs for every attempt, so a retried request is re-signed with a fresh date.
-See docs/auth-and-retries.md.
-"""
+"""PrintOS HMAC signing and bearer tokens as ``httpx.Auth`` (docs/auth-and-retries.md)."""
 
 from __future__ import annotations
 
@@ -39,18 +36,13 @@ Clock = Callable[[], dt.datetime]
 """Returns the current time as an aware datetime; injectable so tests can pin it."""
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def format_timestamp(moment: dt.datetime) -> str:
     """``2026-11-24T10:00:00.000Z``: the only date form PrintOS accepts in ``x-hp-hmac-date``."""
     if moment.tzinfo is None:
         raise InvalidArgumentError(
             "the HMAC clock must return a timezone-aware datetime, got a naive one"
         )
-    utc = moment.astimezone(dt.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def hmac_signature(secret: str, method: str, path: str, timestamp: str) -> str:
@@ -60,27 +52,21 @@ def hmac_signature(secret: str, method: str, path: str, timestamp: str) -> str:
 
 
 def base_path_of(base_url: str | httpx.URL) -> str:
-    """The path of a service base URL as sent on the wire, without a trailing slash
-    (``/printbeat`` for ``https://printos.api.hp.com/printbeat/``, ``""`` for no path)."""
-    url = httpx.URL(base_url) if isinstance(base_url, str) else base_url
-    return url.raw_path.split(b"?", 1)[0].decode("ascii", "replace").rstrip("/")
+    """The path of a service base URL as sent on the wire, without a trailing slash."""
+    path = httpx.URL(base_url).raw_path.split(b"?", 1)[0]
+    return path.decode("ascii", "replace").rstrip("/")
 
 
 def signed_path(wire_path: str, base_path: str) -> str:
-    """The path PrintOS signs: ``wire_path`` relative to the service's ``base_path``
-    (``/printbeat/devices`` under ``/printbeat`` is ``/devices``); a path outside it, whole."""
+    """The path PrintOS signs: ``wire_path`` relative to ``base_path`` when under it, else whole."""
     base = base_path.rstrip("/")
-    if not base or not wire_path.startswith(base):
-        return wire_path
-    rest = wire_path[len(base) :]
-    if rest and not rest.startswith("/"):  # "/printbeatx" is not under "/printbeat"
-        return wire_path
-    return rest or "/"
+    if base and (wire_path == base or wire_path.startswith(f"{base}/")):  # not "/printbeatx"
+        return wire_path[len(base) :] or "/"
+    return wire_path
 
 
 def _credential(name: str, value: object, *, header: bool = True) -> str:
-    """Non-empty text; when sent in a header as it is, visible ASCII only (no space, tab or
-    newline), so a mistyped credential fails now, clearly. Messages never quote the value."""
+    """Non-empty text, and visible ASCII if sent in a header, so a mistyped credential fails now."""
     if not isinstance(value, str):
         raise InvalidArgumentError(f"{name} must be a str, got {type(value).__name__}")
     if not value.strip():
@@ -94,17 +80,14 @@ def _credential(name: str, value: object, *, header: bool = True) -> str:
 
 
 class PrintOSHmacAuth(httpx.Auth):
-    """Signs each request with PrintOS HMAC headers; ``key`` and ``secret`` default to the
-    ``PRINTOS_KEY`` and ``PRINTOS_SECRET`` environment variables, ``base_url`` (for plain httpx)
-    is what paths are signed relative to. The secret is never shown. See docs/auth-and-retries.md.
-    """
+    """Signs each attempt with PrintOS HMAC headers, so a retry gets a fresh date (see the docs)."""
 
     def __init__(
         self,
         key: str | None = None,
         secret: str | None = None,
         *,
-        clock: Clock = _utc_now,
+        clock: Clock = lambda: dt.datetime.now(dt.UTC),
         environ: Mapping[str, str] | None = None,
         base_url: str | httpx.URL | None = None,
     ) -> None:
@@ -140,8 +123,7 @@ class PrintOSHmacAuth(httpx.Auth):
         return f"PrintOSHmacAuth(key={self.key!r}, secret=<hidden>)"
 
     def sign(self, method: str, path: str) -> dict[str, str]:
-        """The three PrintOS headers for ``method`` on ``path``: relative to the service base
-        URL, as on the wire, no query string."""
+        """The three PrintOS headers for ``method`` on ``path`` (relative to the base URL)."""
         timestamp = format_timestamp(self._clock())
         signature = hmac_signature(self._secret, method, path, timestamp)
         return {

@@ -1,8 +1,4 @@
-"""Typed errors: every failure the SDK raises is a :class:`PrintOSError`.
-
-The hierarchy follows what a caller wants to branch on; whatever the server said reaches a message
-through one formatter (:func:`printos_ext._text.server_text`). See docs/errors.md.
-"""
+"""Typed errors: every failure the SDK raises is a :class:`PrintOSError`. See docs/errors.md."""
 
 from __future__ import annotations
 
@@ -40,8 +36,6 @@ __all__ = [
     "UnprocessableEntityError",
 ]
 
-REQUEST_ID_HEADERS = ("x-request-id", "x-hp-request-id", "x-correlation-id")
-
 
 class PrintOSError(Exception):
     """Base class of every error this SDK raises."""
@@ -56,8 +50,7 @@ class ClientClosedError(PrintOSError):
 
 
 class EventLoopError(PrintOSError):
-    """The client cannot serve this event loop (another loop is using it, or a pool you passed
-    in is bound to the loop that used it before). See docs/errors.md."""
+    """The client cannot serve this event loop (see docs/errors.md)."""
 
 
 class PaginationError(PrintOSError):
@@ -65,8 +58,7 @@ class PaginationError(PrintOSError):
 
 
 class UnexpectedError(PrintOSError):
-    """An exception outside the SDK's typed model (``__cause__``), caught by the bulk helpers and
-    the status reporter so it cannot end unrelated work. See docs/errors.md."""
+    """An exception outside the SDK's typed model (``__cause__``); see docs/errors.md."""
 
     def __init__(self, what: str, cause: BaseException) -> None:
         super().__init__(f"{what} failed with {type(cause).__name__}: {server_text(cause)}")
@@ -107,8 +99,7 @@ class APITimeoutError(APIConnectionError):
 
 
 class ResponseDecodingError(APIConnectionError):
-    """The body's ``Content-Encoding`` could not be decoded; retried like a dropped connection.
-    ``status_code`` and ``response`` (headers only) are None when a transport decoded it."""
+    """The body's ``Content-Encoding`` could not be decoded; retried like a dropped connection."""
 
     def __init__(
         self, request: httpx.Request, reason: str, response: httpx.Response | None = None
@@ -154,20 +145,11 @@ class ResponseTooLargeError(APIError):
         self.limit = limit
 
 
-def _parse_body(response: httpx.Response) -> Any:
-    try:
-        return json.loads(response.content) if response.content else None
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        return response.text
-
-
 def _scalar(value: Any) -> str | None:
-    """A JSON scalar as text (codes are sometimes numbers); None for null, objects and lists."""
     if isinstance(value, str):
         return value if value.strip() else None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return str(value)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return str(value) if number else None
 
 
 # The keys read from HP's {"smsError": {...}} and from the common {"error": {...}} shape.
@@ -178,7 +160,7 @@ _SHAPES = {
 
 
 def _error_fields(body: Any) -> dict[str, str | None]:
-    """What an error body says, by its JSON key, read from the shapes in docs/errors.md."""
+    """What an error body says, by its JSON key (the shapes of docs/errors.md, "Error bodies")."""
     if isinstance(body, str) and body.strip():
         return {"message": " ".join(body[:10_000].split())}
     if not isinstance(body, dict):
@@ -200,7 +182,6 @@ def _error_fields(body: Any) -> dict[str, str | None]:
 
 
 def _detail(fields: dict[str, str | None]) -> str:
-    """The message part that quotes the server, each piece through the one formatter."""
     message = fields.get("message")
     text = f": {server_text(message)}" if message else ""
     extra = [
@@ -217,15 +198,18 @@ def _detail(fields: dict[str, str | None]) -> str:
 
 
 class APIStatusError(APIError):
-    """The server answered with an error status: ``body`` (parsed), ``request_id``, and what the
-    body says in attributes (``server_message``, ``sub_code``, ...). See docs/errors.md."""
+    """The server answered with an error status; the body's fields are attributes (see the docs)."""
 
     def __init__(self, response: httpx.Response) -> None:
         self.response = response
         self.status_code = response.status_code
-        self.body: Any = _parse_body(response)
+        try:
+            self.body: Any = json.loads(response.content) if response.content else None
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+            self.body = response.text
+        request_ids = ("x-request-id", "x-hp-request-id", "x-correlation-id")
         self.request_id: str | None = next(
-            (response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers), None
+            (response.headers[h] for h in request_ids if h in response.headers), None
         )
         fields = _error_fields(self.body)
         self.server_message = fields.get("message")
@@ -243,14 +227,12 @@ class APIStatusError(APIError):
             message += f" [request id {server_text(self.request_id, 100)}]"
         super().__init__(message, request=response.request)
 
-    def _explain(self) -> str:
-        """A sentence of the SDK's own before the server's words; empty for most statuses."""
+    def _explain(self) -> str:  # the SDK's own words before the server's; most statuses have none
         return ""
 
 
 class RedirectError(APIStatusError):
-    """3xx: never followed, since that could hand credentials to another origin; ``location`` is
-    where the server pointed. See docs/errors.md."""
+    """3xx: never followed, since that could hand credentials to another origin."""
 
     def __init__(self, response: httpx.Response) -> None:
         self.location: str | None = response.headers.get("location")
@@ -278,8 +260,7 @@ class NotFoundError(APIStatusError):
 
 
 class ConflictError(APIStatusError):
-    """409: for example a serial number already provisioned; ``existing_id`` is the id of what
-    exists when the server names it, which makes provisioning safe to repeat."""
+    """409: for example a serial number already provisioned (``existing_id`` names what exists)."""
 
     def __init__(self, response: httpx.Response) -> None:
         super().__init__(response)
@@ -299,8 +280,7 @@ class InternalServerError(APIStatusError):
 
 
 class NotAuthorizedError(AuthenticationError, BadRequestError):
-    """400 "Not Authorized": how HP rejects an HMAC signature (an authentication failure that
-    stays a BadRequestError with status 400). See docs/errors.md."""
+    """400 "Not Authorized": how HP rejects an HMAC signature (see docs/errors.md)."""
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

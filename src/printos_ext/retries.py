@@ -1,9 +1,4 @@
-"""When to retry a failed request, and how long to wait first.
-
-Pure policy, tested without a network or a clock; the loop itself lives in the client. A request
-that may have reached the server is repeated only when idempotent (or opted in), since a second
-POST may act twice. See docs/auth-and-retries.md.
-"""
+"""When to retry a failed request and how long to wait: pure policy (docs/auth-and-retries.md)."""
 
 from __future__ import annotations
 
@@ -21,17 +16,13 @@ from .errors import InvalidArgumentError
 
 __all__ = ["RetryPolicy", "parse_http_date", "parse_retry_after"]
 
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-ALWAYS_RETRIED_STATUSES = frozenset({408, 429})
-
 
 def _count(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     count(f"RetryPolicy.{attribute.name}", value)
 
 
 def _number(maximum: float) -> Callable[[object, attrs.Attribute[float], float], None]:
-    """A validator: an int or float (not a bool, not NaN, which makes every delay NaN) from 0 to
-    ``maximum``."""
+    """A validator: a number from 0 to ``maximum``; not a bool, not NaN (delays would be NaN)."""
     bound = ">= 0" if maximum == math.inf else f"between 0 and {maximum:g}"
 
     def check(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -46,8 +37,7 @@ def _number(maximum: float) -> Callable[[object, attrs.Attribute[float], float],
 
 @attrs.frozen
 class RetryPolicy:
-    """Exponential backoff with jitter, capped; a short enough ``Retry-After`` replaces the
-    computed delay, a longer one is not waited for. See docs/auth-and-retries.md."""
+    """Exponential backoff with jitter, capped, and which failures to retry (see the docs)."""
 
     max_retries: int = attrs.field(default=2, validator=_count)
     initial_delay: float = attrs.field(default=0.5, validator=_number(math.inf))
@@ -63,11 +53,11 @@ class RetryPolicy:
         return base * (1 - self.jitter * draw)
 
     def retryable_status(self, status_code: int, method: str) -> bool:
-        if status_code in ALWAYS_RETRIED_STATUSES:
+        if status_code in (408, 429):  # the server says it did not process the request
             return True
         return status_code >= 500 and self.may_repeat(method)
 
-    def retryable_exception(self, exc: httpx.TransportError, method: str) -> bool:
+    def retryable_exception(self, exc: Exception, method: str) -> bool:
         # A connect-phase failure means no byte of the request reached the server.
         if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
             return True
@@ -77,7 +67,8 @@ class RetryPolicy:
 
     def may_repeat(self, method: str) -> bool:
         """Whether a request that may have reached the server can be sent again."""
-        return self.retry_non_idempotent or method.upper() in IDEMPOTENT_METHODS
+        idempotent = method.upper() in {"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"}
+        return self.retry_non_idempotent or idempotent
 
 
 _DAYS = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
@@ -85,7 +76,6 @@ _LONG_DAYS = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH = f"(?P<month>{'|'.join(_MONTHS)})"
 _TIME = "(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
-_DELAY_SECONDS = re.compile("[0-9]+")
 # The three forms of RFC 9110 section 5.6.7, exactly (names are case-sensitive there).
 _IMF_FIXDATE = re.compile(f"{_DAYS}, (?P<day>[0-9]{{2}}) {_MONTH} (?P<year>[0-9]{{4}}) {_TIME} GMT")
 _RFC850_DATE = re.compile(
@@ -98,8 +88,7 @@ _HTTP_DATE_FORMS = (_IMF_FIXDATE, _RFC850_DATE, _ASCTIME_DATE)
 
 
 def parse_http_date(text: str, *, now: dt.datetime | None = None) -> dt.datetime | None:
-    """An RFC 9110 HTTP-date (any of its three forms) as an aware UTC datetime; strictly: anything
-    else, or a date that does not exist, is None. See docs/auth-and-retries.md."""
+    """An RFC 9110 HTTP-date as an aware UTC datetime, strictly: anything else is None."""
     match = next(filter(None, (form.fullmatch(text) for form in _HTTP_DATE_FORMS)), None)
     if match is None:
         return None
@@ -120,15 +109,12 @@ def parse_http_date(text: str, *, now: dt.datetime | None = None) -> dt.datetime
 def parse_retry_after(
     value: str | None, *, now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
 ) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delay-seconds or an HTTP-date, strictly as
-    RFC 9110 allows); None when absent or unreadable. See docs/auth-and-retries.md."""
+    """Seconds to wait from a ``Retry-After`` header; None when absent or unreadable."""
     if value is None:
         return None
     text = value.strip(" \t")
-    if _DELAY_SECONDS.fullmatch(text):
+    if text.isascii() and text.isdigit():  # delay-seconds: ASCII digits only
         return float(text)
     current = now()
     when = parse_http_date(text, now=current)
-    if when is None:
-        return None
-    return max(0.0, (when - current).total_seconds())
+    return None if when is None else max(0.0, (when - current).total_seconds())
