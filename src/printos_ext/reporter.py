@@ -1,5 +1,4 @@
-"""``StatusReporter``: report device state as often as you like; the API sees a sane rate of it.
-See docs/reporter.md."""
+"""``StatusReporter``: report device state as often as you like; the API sees a sane rate of it."""
 
 from __future__ import annotations
 
@@ -11,15 +10,14 @@ import random
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import anyio
-import anyio.abc
 import attrs
 
 from . import _validate as check
 from .bulk import check_call
-from .client import Timeout
+from .client import PrintOSClient, Timeout
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -28,9 +26,6 @@ from .errors import (
     UnexpectedError,
 )
 from .retries import RetryPolicy, parse_retry_after
-
-if TYPE_CHECKING:
-    from .client import PrintOSClient
 
 __all__ = [
     "FlushTimeoutError",
@@ -51,8 +46,7 @@ class ReporterError(PrintOSError):
 
 
 class ReporterFullError(ReporterError):
-    """``report()`` would exceed ``max_devices`` devices with an undelivered state; it recorded
-    nothing."""
+    """``report()`` would exceed ``max_devices`` undelivered devices; it recorded nothing."""
 
 
 class ReporterClosedError(ReporterError):
@@ -110,7 +104,7 @@ def _seconds(name: str, value: object, *, positive: bool) -> float:
 
 
 class StatusReporter:
-    """Sends device status reports at most once per ``interval`` per device, coalescing the rest.
+    """Sends each device's status at most once per ``interval``, coalescing the rest.
     See docs/reporter.md."""
 
     def __init__(
@@ -182,8 +176,6 @@ class StatusReporter:
             f"pending={s.pending}, failed={s.failed})"
         )
 
-    # Reading the state
-
     @property
     def stats(self) -> ReporterStats:
         """A snapshot of the counters; cheap, readable at any time."""
@@ -198,8 +190,6 @@ class StatusReporter:
     def undelivered(self) -> list[str]:
         """Ids of the devices whose latest state is not delivered yet, sorted."""
         return sorted(self._undelivered)
-
-    # Reporting
 
     def report(
         self,
@@ -242,17 +232,12 @@ class StatusReporter:
         # A known device goes when its heap entry comes up, or after the update in flight.
         device.pending = fields
 
-    # Sending
-
     def _queue(self, device_id: str, device: _Device) -> None:
         """Give a device that is not sending its heap entry, and wake the scheduler."""
         due = device.retry_at
         if self._phase != "closed":  # the flush sends at once; only a backoff still holds
             due = max(due, device.next_start)
         heapq.heappush(self._heap, (due, next(self._order), device_id))
-        self._wake()
-
-    def _wake(self) -> None:
         if self._waiting is not None:  # else the scheduler is running: it will see the heap
             self._waiting.cancel()
 
@@ -337,17 +322,14 @@ class StatusReporter:
         if len(self._errors) > self._max_devices:  # a failing fleet must not grow memory
             del self._errors[next(iter(self._errors))]
         logger.warning("status update of %r dropped: %s", device_id, error)
-        if self._on_error is None:
-            return
-        try:
-            self._on_error(device_id, error)
-        except Exception as exc:  # raised here, it would cancel the caller's block
-            self._callback_failures += 1
-            if self._callback_error is None:
-                self._callback_error = exc
-            logger.exception("on_error(%r, ...) raised; the reporter goes on", device_id)
-
-    # Lifecycle
+        if self._on_error is not None:
+            try:
+                self._on_error(device_id, error)
+            except Exception as exc:  # raised here, it would cancel the caller's block
+                self._callback_failures += 1
+                if self._callback_error is None:
+                    self._callback_error = exc
+                logger.exception("on_error(%r, ...) raised; the reporter goes on", device_id)
 
     async def __aenter__(self) -> Self:
         if self._phase != "new":
@@ -367,21 +349,20 @@ class StatusReporter:
         self._phase = "closed"
         flushing = exc is None or isinstance(exc, Exception)
         if flushing:
-            # Every pending state goes now, not waiting out the interval (a backoff still holds).
-            self._heap = [(self._devices[i].retry_at, n, i) for _, n, i in self._heap]
-            heapq.heapify(self._heap)
-            self._wake()
-            if self._devices and self._flush_timeout is not None:
-                self._tg.start_soon(self._flush_watchdog, self._flush_timeout)
-        else:
-            self._tg.cancel_scope.cancel()  # cancelled: exit at once, flush nothing
+            waiting, self._heap = self._heap, []
+            for _, _, device_id in waiting:  # queued again, now without their interval
+                self._queue(device_id, self._devices[device_id])
+        if not flushing or not self._devices:
+            self._tg.cancel_scope.cancel()  # cancelled, or nothing to flush: exit at once
+        elif self._flush_timeout is not None:
+            self._tg.start_soon(self._flush_watchdog, self._flush_timeout)
         if isinstance(exc, anyio.get_cancelled_exc_class()):
             # Maybe the task group's own, as a task failed: it must see it to raise that failure.
             suppressed = await self._tg.__aexit__(exc_type, exc, tb)
         else:
             # Not given the block's exception, anyio neither cancels the flush nor wraps it.
             await self._tg.__aexit__(None, None, None)
-            suppressed = None
+            suppressed = None  # what it returns only says it absorbed a cancel of its tasks
         error = self._exit_error(self.undelivered if flushing else [])
         if error is not None:
             if exc is None:
@@ -406,13 +387,8 @@ class StatusReporter:
         if not undelivered:
             return callback_error
         assert self._flush_timeout is not None  # without one, the flush ends only when all is sent
-        error = FlushTimeoutError(
-            undelivered,
-            timeout=self._flush_timeout,
-            last_errors={
-                d: e for d in undelivered if (e := self._devices[d].last_error) is not None
-            },
-        )
+        last_errors = {d: e for d in undelivered if (e := self._devices[d].last_error) is not None}
+        error = FlushTimeoutError(undelivered, timeout=self._flush_timeout, last_errors=last_errors)
         if callback_error is not None:
             error.add_note(f"also: {callback_error}")
         return error
