@@ -1,8 +1,4 @@
-"""``StatusReporter``: report device state as often as you like; the API sees a sane rate of it.
-
-Reports of one device are coalesced and sent at most once per ``interval``, retried when the
-failure is transient, bounded in memory, and flushed on exit. See docs/reporter.md.
-"""
+"""``StatusReporter``: report device state as often as you like; the API sees a sane rate of it."""
 
 from __future__ import annotations
 
@@ -14,15 +10,14 @@ import random
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import anyio
-import anyio.abc
 import attrs
 
 from . import _validate as check
 from .bulk import check_call
-from .client import Timeout
+from .client import PrintOSClient, Timeout
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -31,9 +26,6 @@ from .errors import (
     UnexpectedError,
 )
 from .retries import RetryPolicy, parse_retry_after
-
-if TYPE_CHECKING:
-    from .client import PrintOSClient
 
 __all__ = [
     "FlushTimeoutError",
@@ -46,14 +38,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-Clock = Callable[[], float]
-Sleep = Callable[[float], Awaitable[None]]
-ErrorCallback = Callable[[str, PrintOSError], None]
-
 _NEVER = -math.inf
-
-DEFAULT_INTERVAL = 60.0
-"""HP's device documentation: a device should not send status more often than every 1-2 minutes."""
 
 
 class ReporterError(PrintOSError):
@@ -61,8 +46,7 @@ class ReporterError(PrintOSError):
 
 
 class ReporterFullError(ReporterError):
-    """``report()`` would exceed ``max_devices`` devices with an undelivered state; it recorded
-    nothing. The API is not keeping up (or is failing): back off, or raise ``max_devices``."""
+    """``report()`` would exceed ``max_devices`` undelivered devices; it recorded nothing."""
 
 
 class ReporterClosedError(ReporterError):
@@ -104,10 +88,7 @@ class ReporterStats:
 
 @attrs.define
 class _Device:
-    """The scheduling state of one device."""
-
     pending: dict[str, Any] | None = None  # fields to send next, merged as reports come
-    sending: bool = False
     next_start: float = _NEVER  # no update starts before: the interval
     retry_at: float = _NEVER  # nor before this: the backoff after a transient failure
     failures: int = 0
@@ -123,28 +104,25 @@ def _seconds(name: str, value: object, *, positive: bool) -> float:
 
 
 class StatusReporter:
-    """Sends device status reports at most once per ``interval`` per device, coalescing the rest.
-
-    A scheduler task starts each device's updates one at a time, from a heap of due times, at
-    most ``concurrency`` at once. See docs/reporter.md.
-    """
+    """Sends each device's status at most once per ``interval``, coalescing the rest.
+    See docs/reporter.md."""
 
     def __init__(
         self,
         client: PrintOSClient,
         device_ids: Iterable[str] | None = None,
         *,
-        interval: float = DEFAULT_INTERVAL,
+        interval: float = 60.0,  # HP: a device sends status at most every 1-2 minutes
         max_devices: int = 10_000,
         flush_timeout: float | None = 10.0,
         concurrency: int = 10,
         retry_delay: float = 1.0,
         max_retry_delay: float = 30.0,
-        on_error: ErrorCallback | None = None,
+        on_error: Callable[[str, PrintOSError], None] | None = None,
         max_retries: int | None = None,
         timeout: Timeout | None = None,
-        clock: Clock | None = None,
-        sleep: Sleep | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self._client = client
@@ -172,13 +150,11 @@ class StatusReporter:
                     f"device_ids has {len(self._device_ids)} devices, more than "
                     f"max_devices={self._max_devices}"
                 )
-        self._clock: Clock = clock or anyio.current_time
-        self._sleep: Sleep = sleep or anyio.sleep
+        self._clock = clock or anyio.current_time
+        self._sleep = sleep or anyio.sleep
         self._rng = rng or random.Random()
 
-        # A device is known from its first report until it is idle and its interval has passed.
-        # Each one not sending has exactly one entry in the heap, at its due time: the scheduler
-        # then sends its pending state, or forgets it if idle. So no entry is ever stale.
+        # Each known device not sending has exactly one heap entry (see docs/reporter.md).
         self._devices: dict[str, _Device] = {}
         self._heap: list[tuple[float, int, str]] = []  # (due, arrival order, device id)
         self._order = itertools.count()
@@ -200,8 +176,6 @@ class StatusReporter:
             f"pending={s.pending}, failed={s.failed})"
         )
 
-    # Reading the state
-
     @property
     def stats(self) -> ReporterStats:
         """A snapshot of the counters; cheap, readable at any time."""
@@ -209,16 +183,13 @@ class StatusReporter:
 
     @property
     def errors(self) -> dict[str, PrintOSError]:
-        """The error of the last dropped update of each device that had one (a copy); at most
-        ``max_devices`` devices, those that failed most recently, oldest first."""
+        """The error of the last dropped update of at most ``max_devices`` devices, oldest first."""
         return dict(self._errors)
 
     @property
     def undelivered(self) -> list[str]:
         """Ids of the devices whose latest state is not delivered yet, sorted."""
         return sorted(self._undelivered)
-
-    # Reporting
 
     def report(
         self,
@@ -229,10 +200,7 @@ class StatusReporter:
         ink_level: float | None = None,
     ) -> None:
         """Record a device's new state, to be sent soon; returns at once, never waits.
-
-        Arguments are checked as :meth:`Devices.update_status` checks them, so a bad one fails
-        now. Raises :class:`ReporterFullError` and :class:`ReporterClosedError` (see the docs).
-        """
+        Arguments are checked now, as :meth:`Devices.update_status` checks them."""
         given = {"status": status, "pages_total": pages_total, "ink_level": ink_level}
         check_call(self._client.devices.update_status, device_id, **given)
         if self._device_ids is not None and device_id not in self._device_ids:
@@ -264,25 +232,17 @@ class StatusReporter:
         # A known device goes when its heap entry comes up, or after the update in flight.
         device.pending = fields
 
-    # Sending
-
     def _queue(self, device_id: str, device: _Device) -> None:
         """Give a device that is not sending its heap entry, and wake the scheduler."""
         due = device.retry_at
         if self._phase != "closed":  # the flush sends at once; only a backoff still holds
             due = max(due, device.next_start)
         heapq.heappush(self._heap, (due, next(self._order), device_id))
-        self._wake()
-
-    def _wake(self) -> None:
         if self._waiting is not None:  # else the scheduler is running: it will see the heap
             self._waiting.cancel()
 
     async def _schedule(self) -> None:
-        """Start each device's update once it is due and a slot is free; forget idle devices.
-
-        It ends when the flush has nothing left, and with it the flush watchdog.
-        """
+        """Start each device's update once it is due and a slot is free; forget idle devices."""
         while True:
             delay = None
             while self._heap:
@@ -298,7 +258,7 @@ class StatusReporter:
                     del self._devices[device_id]  # idle, past its interval: nothing to remember
                     continue
                 fields, device.pending = device.pending, None
-                device.sending, device.next_start = True, now + self._interval
+                device.next_start = now + self._interval
                 self._sending += 1
                 self._tg.start_soon(self._send, device_id, device, fields)
             if self._phase == "closed" and not self._devices:
@@ -313,9 +273,14 @@ class StatusReporter:
 
     async def _send(self, device_id: str, device: _Device, fields: dict[str, Any]) -> None:
         """Send one update, account for it, and queue the device again (which frees a slot)."""
-        error = await self._attempt(device_id, fields)
+        error: PrintOSError | None = None
+        try:
+            await self._client.devices.update_status(device_id, **fields, **self._per_request)
+        except PrintOSError as exc:
+            error = exc
+        except Exception as exc:  # not typed: keep it to this device, never end the task group
+            error = UnexpectedError(f"status update of {device_id!r}", exc)
         self._sending -= 1
-        device.sending = False
         backoff = self._retry_delay(device.failures + 1, error)
         if backoff is not None:
             device.failures += 1
@@ -337,15 +302,6 @@ class StatusReporter:
                 self._drop(device_id, error)
         self._queue(device_id, device)
 
-    async def _attempt(self, device_id: str, fields: dict[str, Any]) -> PrintOSError | None:
-        try:
-            await self._client.devices.update_status(device_id, **fields, **self._per_request)
-        except PrintOSError as exc:
-            return exc
-        except Exception as exc:  # not typed: keep it to this device, never end the task group
-            return UnexpectedError(f"status update of {device_id!r}", exc)
-        return None
-
     def _retry_delay(self, retry: int, error: PrintOSError | None) -> float | None:
         """Seconds to wait before retry number ``retry``; None if there is no transient error."""
         asked = None
@@ -366,17 +322,14 @@ class StatusReporter:
         if len(self._errors) > self._max_devices:  # a failing fleet must not grow memory
             del self._errors[next(iter(self._errors))]
         logger.warning("status update of %r dropped: %s", device_id, error)
-        if self._on_error is None:
-            return
-        try:
-            self._on_error(device_id, error)
-        except Exception as exc:  # raised here, it would cancel the caller's block
-            self._callback_failures += 1
-            if self._callback_error is None:
-                self._callback_error = exc
-            logger.exception("on_error(%r, ...) raised; the reporter goes on", device_id)
-
-    # Lifecycle
+        if self._on_error is not None:
+            try:
+                self._on_error(device_id, error)
+            except Exception as exc:  # raised here, it would cancel the caller's block
+                self._callback_failures += 1
+                if self._callback_error is None:
+                    self._callback_error = exc
+                logger.exception("on_error(%r, ...) raised; the reporter goes on", device_id)
 
     async def __aenter__(self) -> Self:
         if self._phase != "new":
@@ -396,30 +349,20 @@ class StatusReporter:
         self._phase = "closed"
         flushing = exc is None or isinstance(exc, Exception)
         if flushing:
-            # Every pending state goes now, without waiting out the interval; the scheduler ends
-            # once all are delivered or dropped, or the watchdog ends it.
-            self._heap = [
-                (d.retry_at, next(self._order), i)
-                for i, d in self._devices.items()
-                if not d.sending
-            ]
-            heapq.heapify(self._heap)
-            self._wake()
-            if self._devices and self._flush_timeout is not None:
-                self._tg.start_soon(self._flush_watchdog, self._flush_timeout)
-        else:
-            self._tg.cancel_scope.cancel()  # cancelled: exit at once, flush nothing
+            waiting, self._heap = self._heap, []
+            for _, _, device_id in waiting:  # queued again, now without their interval
+                self._queue(device_id, self._devices[device_id])
+        if not flushing or not self._devices:
+            self._tg.cancel_scope.cancel()  # cancelled, or nothing to flush: exit at once
+        elif self._flush_timeout is not None:
+            self._tg.start_soon(self._flush_watchdog, self._flush_timeout)
         if isinstance(exc, anyio.get_cancelled_exc_class()):
-            # Possibly the task group's own cancellation, because a background task failed: it
-            # must see it, to absorb it and raise that failure instead.
+            # Maybe the task group's own, as a task failed: it must see it to raise that failure.
             suppressed = await self._tg.__aexit__(exc_type, exc, tb)
         else:
-            # The block's own exception, if any, stays as it is: closing the task group without
-            # it keeps anyio from wrapping it in an ExceptionGroup. (What it returns only says
-            # whether it absorbed a cancel of its children.) A cancellation from outside during
-            # the flush ends the tasks and comes out of it.
+            # Not given the block's exception, anyio neither cancels the flush nor wraps it.
             await self._tg.__aexit__(None, None, None)
-            suppressed = None
+            suppressed = None  # what it returns only says it absorbed a cancel of its tasks
         error = self._exit_error(self.undelivered if flushing else [])
         if error is not None:
             if exc is None:
@@ -444,13 +387,8 @@ class StatusReporter:
         if not undelivered:
             return callback_error
         assert self._flush_timeout is not None  # without one, the flush ends only when all is sent
-        error = FlushTimeoutError(
-            undelivered,
-            timeout=self._flush_timeout,
-            last_errors={
-                d: e for d in undelivered if (e := self._devices[d].last_error) is not None
-            },
-        )
+        last_errors = {d: e for d in undelivered if (e := self._devices[d].last_error) is not None}
+        error = FlushTimeoutError(undelivered, timeout=self._flush_timeout, last_errors=last_errors)
         if callback_error is not None:
             error.add_note(f"also: {callback_error}")
         return error
