@@ -1,12 +1,9 @@
-"""The one place where printos_ext reaches into the generated package: the sibling package when
-vendored (docs/vendoring.md), else the top-level one. A package without the device models and
-resources printos_ext re-exports (another API's spec) still imports: they become stand-ins that
-raise when used, and ``UNAVAILABLE`` says why (scripts/regenerate.py refuses to commit such a
-package). Static types always come from the installed name."""
+"""The one place where printos_ext reaches into the generated package (a vendored sibling, else
+the top-level one), with stand-ins when it lacks the device API. See docs/vendoring.md."""
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
@@ -29,16 +26,8 @@ _DEVICE_MODELS = [name for name in __all__ if name not in _RESOURCES]
 def _locate() -> str:
     """The import name of the generated package: a sibling when vendored, else top-level."""
     parent = __name__.rpartition(".")[0].rpartition(".")[0]
-    if not parent:
-        return _GENERATED
-    candidate = f"{parent}.{_GENERATED}"
-    try:
-        importlib.import_module(candidate)
-    except ModuleNotFoundError as exc:
-        if exc.name != candidate:  # the sibling is there but does not import: that is the error
-            raise
-        return _GENERATED
-    return candidate
+    sibling = f"{parent}.{_GENERATED}"
+    return sibling if parent and importlib.util.find_spec(sibling) else _GENERATED
 
 
 package_name = _locate()
@@ -95,8 +84,8 @@ else:
     globals().update(_attributes("client", "Operation"))
     globals().update(_attributes("api", "APIResources", "SyncAPIResources"))
     try:
-        _found = _attributes("models", *_DEVICE_MODELS) | _attributes("api.devices", *_RESOURCES)
+        globals().update(_attributes("models", *_DEVICE_MODELS))
+        globals().update(_attributes("api.devices", *_RESOURCES))
     except ImportError as exc:
         UNAVAILABLE = f"the generated package {package_name} has no Devices tag: {exc}"
-        _found = {name: _unavailable(name) for name in __all__}
-    globals().update(_found)
+        globals().update({name: _unavailable(name) for name in __all__})

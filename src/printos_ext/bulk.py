@@ -1,6 +1,5 @@
 """Any method many times (``client.<tag>.<method>_many(items)``): bounded concurrency, each item
-checked before anything is sent, one result per item in input order, one device's items in order.
-See docs/bulk-and-paging.md."""
+checked first, one result per item in input order. See docs/bulk-and-paging.md."""
 
 from __future__ import annotations
 
@@ -82,8 +81,7 @@ class _DryRun:
 
 def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> None:
     """Check ``method(*args, **kwargs)``'s arguments as the call would, sending nothing: the same
-    method of the same generated resource class, bound to a transport that only builds requests,
-    runs to completion at once. Arguments the method does not take are an InvalidArgumentError."""
+    method, bound to a transport that only builds requests, runs to completion at once."""
     resource = getattr(method, "__self__", None)
     if resource is None:
         raise InvalidArgumentError(f"{method!r} is not a method of a resource")
@@ -97,7 +95,6 @@ def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any)
 
 
 def _arguments(item: object) -> dict[str, Any]:
-    """The keyword arguments an item stands for."""
     if isinstance(item, Mapping):
         keys = [key for key in item if not isinstance(key, str)]
         if keys:
@@ -153,7 +150,7 @@ async def run_many(
             chains.setdefault(key, []).append((index, arguments))
 
     async def worker(queue: Iterator[list[tuple[int, dict[str, Any]]]]) -> None:
-        # Workers share one iterator; next() never awaits (and is atomic for threads), so no two
+        # One shared iterator: next() never awaits (and is atomic for threads), so no two workers
         # take the same chain.
         for chain in queue:
             for index, arguments in chain:
