@@ -20,7 +20,6 @@ __all__ = [
 
 _GENERATED = "printos_api_client"
 _RESOURCES = ("Devices", "DevicesWithRawResponse", "SyncDevices", "SyncDevicesWithRawResponse")
-_DEVICE_MODELS = [name for name in __all__ if name not in _RESOURCES]
 
 
 def _locate() -> str:
@@ -84,7 +83,7 @@ else:
     globals().update(_attributes("client", "Operation"))
     globals().update(_attributes("api", "APIResources", "SyncAPIResources"))
     try:
-        globals().update(_attributes("models", *_DEVICE_MODELS))
+        globals().update(_attributes("models", *[n for n in __all__ if n not in _RESOURCES]))
         globals().update(_attributes("api.devices", *_RESOURCES))
     except ImportError as exc:
         UNAVAILABLE = f"the generated package {package_name} has no Devices tag: {exc}"

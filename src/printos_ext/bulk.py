@@ -42,8 +42,7 @@ class ProvisionRequest:
 
 @attrs.frozen
 class StatusUpdate:
-    """One status report: the arguments of ``client.devices.update_status``. Not validated on
-    construction (see :class:`ProvisionRequest`)."""
+    """One status report: the arguments of ``client.devices.update_status``, not validated."""
 
     device_id: str
     status: str | None = None

@@ -18,7 +18,6 @@ __all__ = ["Page", "next_link", "paginate"]
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-DEFAULT_MAX_PAGES = 10_000
 
 
 @attrs.frozen
@@ -51,7 +50,7 @@ async def paginate(
     *,
     key: Callable[[T], Hashable | None] | None = None,
     max_items: int | None = None,
-    max_pages: int = DEFAULT_MAX_PAGES,
+    max_pages: int = 10_000,
     first: Page[T] | None = None,
 ) -> AsyncIterator[T]:
     """Yield the items of every page: ``fetch_page(None)`` fetches the first (unless given as

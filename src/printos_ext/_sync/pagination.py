@@ -11,7 +11,6 @@ import httpx
 
 from .._text import server_text
 from ..errors import PaginationError
-from ..pagination import DEFAULT_MAX_PAGES as DEFAULT_MAX_PAGES
 from ..pagination import Page as Page
 from ..pagination import T as T
 from ..pagination import logger as logger
@@ -25,7 +24,7 @@ def paginate(
     *,
     key: Callable[[T], Hashable | None] | None = None,
     max_items: int | None = None,
-    max_pages: int = DEFAULT_MAX_PAGES,
+    max_pages: int = 10_000,
     first: Page[T] | None = None,
 ) -> Iterator[T]:
     """Yield the items of every page: ``fetch_page(None)`` fetches the first (unless given as
