@@ -20,16 +20,10 @@ __all__ = [
 
 _GENERATED = "printos_api_client"
 _RESOURCES = ("Devices", "DevicesWithRawResponse", "SyncDevices", "SyncDevicesWithRawResponse")
-
-
-def _locate() -> str:
-    """The import name of the generated package: a sibling when vendored, else top-level."""
-    parent = __name__.rpartition(".")[0].rpartition(".")[0]
-    sibling = f"{parent}.{_GENERATED}"
-    return sibling if parent and importlib.util.find_spec(sibling) else _GENERATED
-
-
-package_name = _locate()
+_PARENT = __name__.rpartition(".")[0].rpartition(".")[0]  # of printos_ext: "" unless vendored
+_SIBLING = f"{_PARENT}.{_GENERATED}"
+package_name = _SIBLING if _PARENT and importlib.util.find_spec(_SIBLING) else _GENERATED
+"""The generated package's import name: the vendored sibling if any, else the top-level one."""
 
 
 def _attributes(relative: str, *names: str) -> dict[str, Any]:
@@ -78,7 +72,7 @@ if TYPE_CHECKING:
         PrintDeviceList,
     )
 else:
-    # The names imported above for type checkers, taken from the package _locate() found.
+    # The names imported above for type checkers, taken from the package found.
     globals().update(_attributes("errors", "ArgumentError", "DecodeError"))
     globals().update(_attributes("client", "Operation"))
     globals().update(_attributes("api", "APIResources", "SyncAPIResources"))
