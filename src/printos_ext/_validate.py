@@ -45,8 +45,7 @@ INT64_MAX = 2**63 - 1
 
 
 def count(name: str, value: object, *, minimum: int = 0, maximum: int | None = None) -> int:
-    """An int (not a bool) within ``[minimum, maximum]``; without a maximum, at most INT64_MAX,
-    so that a value accepted now (by ``StatusReporter.report``, say) can always be sent later."""
+    """An int (not a bool) within ``[minimum, maximum]``, at most INT64_MAX: it can be sent."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidArgumentError(f"{name} must be an int, {_got(value)}")
     if value < minimum or (maximum is not None and value > maximum):

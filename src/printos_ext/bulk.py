@@ -32,8 +32,8 @@ ValueT = TypeVar("ValueT")
 
 @attrs.frozen
 class ProvisionRequest:
-    """One device to provision: the arguments of ``client.devices.provision``. Not validated on
-    construction, so that one bad row becomes one failed result rather than an exception."""
+    """One device to provision: the arguments of ``client.devices.provision``, not validated (so
+    that one bad row becomes one failed result rather than an exception)."""
 
     model: str
     serial_number: str
@@ -52,8 +52,7 @@ class StatusUpdate:
 
 @attrs.frozen
 class BulkResult(Generic[InputT, ValueT]):
-    """The outcome of one item: ``value`` on success, else ``error``; ``input`` is the item as
-    given (the same object). ``value`` is None for operations that return nothing: test ``ok``."""
+    """One item's outcome: ``value``, or ``error`` if it failed (``value`` may be None: test ``ok``)."""
 
     input: InputT
     value: ValueT | None = None
@@ -122,8 +121,7 @@ async def run_many(
     max_retries: int | None = None,
     timeout: float | httpx.Timeout | None = None,
 ) -> list[BulkResult[Any, ValueT]]:
-    """``method(**arguments)`` for each item, ``concurrency`` at a time; ``max_retries`` and
-    ``timeout`` apply to every request. See docs/bulk-and-paging.md."""
+    """``method(**arguments)`` per item, ``concurrency`` at a time. See docs/bulk-and-paging.md."""
     limit = check.count("concurrency", concurrency, minimum=1)
     # A str or a single mapping is iterable too, but iterating it would make nonsense items.
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
@@ -149,8 +147,7 @@ async def run_many(
             chains.setdefault(key, []).append((index, arguments))
 
     async def worker(queue: Iterator[list[tuple[int, dict[str, Any]]]]) -> None:
-        # One shared iterator: next() never awaits (and is atomic for threads), so no two workers
-        # take the same chain.
+        # next() on the shared iterator never awaits (and is atomic for threads): no chain twice.
         for chain in queue:
             for index, arguments in chain:
                 try:

@@ -58,8 +58,7 @@ def run_many(
     max_retries: int | None = None,
     timeout: float | httpx.Timeout | None = None,
 ) -> list[BulkResult[Any, ValueT]]:
-    """``method(**arguments)`` for each item, ``concurrency`` at a time; ``max_retries`` and
-    ``timeout`` apply to every request. See docs/bulk-and-paging.md."""
+    """``method(**arguments)`` per item, ``concurrency`` at a time. See docs/bulk-and-paging.md."""
     limit = check.count("concurrency", concurrency, minimum=1)
     # A str or a single mapping is iterable too, but iterating it would make nonsense items.
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
@@ -85,8 +84,7 @@ def run_many(
             chains.setdefault(key, []).append((index, arguments))
 
     def worker(queue: Iterator[list[tuple[int, dict[str, Any]]]]) -> None:
-        # One shared iterator: next() never awaits (and is atomic for threads), so no two workers
-        # take the same chain.
+        # next() on the shared iterator never awaits (and is atomic for threads): no chain twice.
         for chain in queue:
             for index, arguments in chain:
                 try:
