@@ -52,7 +52,7 @@ class StatusUpdate:
 
 @attrs.frozen
 class BulkResult(Generic[InputT, ValueT]):
-    """One item's outcome: ``value``, or ``error`` if it failed (``value`` may be None: test ``ok``)."""
+    """One item's outcome: ``value``, or ``error`` if it failed; test ``ok`` (value may be None)."""
 
     input: InputT
     value: ValueT | None = None
