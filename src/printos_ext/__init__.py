@@ -38,12 +38,11 @@ if TYPE_CHECKING:  # "as": exported for type checkers, which do not read __all__
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+    module = importlib.import_module(f".{_LAZY[name]}", __name__)
+    globals()[name] = getattr(module, name)  # cached: later lookups do not come here
+    return globals()[name]
 
 
 __all__ = [
