@@ -68,8 +68,7 @@ def run_many(
         )
     batch = list(items)
     results: list[BulkResult[Any, ValueT] | None] = [None] * len(batch)
-    # Items with the same path parameters (one device) form a chain, sent in input order by one
-    # worker, so the server ends with the last one.
+    # Items with the same path parameters (one device) form a chain, sent in order by one worker.
     positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     path = [p.name for p in inspect.signature(method).parameters.values() if p.kind in positional]
     chains: dict[tuple[str, ...] | int, list[tuple[int, dict[str, Any]]]] = {}
