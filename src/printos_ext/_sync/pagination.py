@@ -41,10 +41,9 @@ def paginate(
         visited.add(str(page.url))
         origin = origin or page.url  # the first page's: credentials never go to another
         keys = [None if key is None else key(item) for item in page.items]
-        # Only items seen on an earlier page are skipped: within a page, none is.
+        # Skipped: items seen on an earlier page (within a page, none is); a None key cannot tell.
         new = [item for item, ident in zip(page.items, keys, strict=True) if ident not in seen]
-        seen.update(keys)
-        seen.discard(None)  # None: cannot tell, never skipped
+        seen.update(ident for ident in keys if ident is not None)
         if len(new) < len(page.items):
             logger.debug("pagination: skipped %d item(s) already seen", len(page.items) - len(new))
         for item in new:
