@@ -1,8 +1,5 @@
-"""printos_ext: the PrintOS Device API client you import (async, and its sync twin).
-
-``PrintOSClient`` wraps the generated ``printos_api_client`` package with authentication, retries,
-typed errors and pagination; the request and response models are the generated attrs classes,
-re-exported here so one import is enough."""
+"""printos_ext: the PrintOS Device API client you import (async, and its sync twin): the generated
+package with auth, retries, typed errors and pagination, and its models, in one import."""
 
 import importlib
 from typing import TYPE_CHECKING, Any
@@ -17,10 +14,9 @@ from .pagination import Page, paginate
 from .retries import RetryPolicy
 from .version import __version__
 
-# The device-workflow helpers load on first use: most programs never touch them, and importing
-# them (with the task-group machinery they bring) would add to every program's start-up time.
+# Loaded on first use, so that programs that never touch the device-workflow helpers (and async
+# programs, the sync twin) do not pay for importing them at start-up.
 _LAZY = {
-    # The sync twin loads when a program first names it: an async program never pays for it.
     "SyncPrintOSClient": "_sync.client",
     "BulkResult": "bulk",
     "ProvisionRequest": "bulk",
@@ -38,21 +34,15 @@ if TYPE_CHECKING:  # "as": exported for type checkers, which do not read __all__
     from .bulk import BulkResult as BulkResult
     from .bulk import ProvisionRequest as ProvisionRequest
     from .bulk import StatusUpdate as StatusUpdate
-    from .reporter import FlushTimeoutError as FlushTimeoutError
-    from .reporter import ReporterClosedError as ReporterClosedError
-    from .reporter import ReporterError as ReporterError
-    from .reporter import ReporterFullError as ReporterFullError
-    from .reporter import ReporterStats as ReporterStats
-    from .reporter import StatusReporter as StatusReporter
+    from .reporter import *  # noqa: F403 (a star import re-exports reporter.__all__)
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+    module = importlib.import_module(f".{_LAZY[name]}", __name__)
+    globals()[name] = getattr(module, name)  # cached: later lookups do not come here
+    return globals()[name]
 
 
 __all__ = [

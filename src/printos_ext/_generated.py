@@ -1,12 +1,9 @@
-"""The one place where printos_ext reaches into the generated package: the sibling package when
-vendored (docs/vendoring.md), else the top-level one. A package without the device models and
-resources printos_ext re-exports (another API's spec) still imports: they become stand-ins that
-raise when used, and ``UNAVAILABLE`` says why (scripts/regenerate.py refuses to commit such a
-package). Static types always come from the installed name."""
+"""The one place where printos_ext reaches into the generated package (a vendored sibling, else
+the top-level one), with stand-ins when it lacks the device API. See docs/vendoring.md."""
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
@@ -23,25 +20,10 @@ __all__ = [
 
 _GENERATED = "printos_api_client"
 _RESOURCES = ("Devices", "DevicesWithRawResponse", "SyncDevices", "SyncDevicesWithRawResponse")
-_DEVICE_MODELS = [name for name in __all__ if name not in _RESOURCES]
-
-
-def _locate() -> str:
-    """The import name of the generated package: a sibling when vendored, else top-level."""
-    parent = __name__.rpartition(".")[0].rpartition(".")[0]
-    if not parent:
-        return _GENERATED
-    candidate = f"{parent}.{_GENERATED}"
-    try:
-        importlib.import_module(candidate)
-    except ModuleNotFoundError as exc:
-        if exc.name != candidate:  # the sibling is there but does not import: that is the error
-            raise
-        return _GENERATED
-    return candidate
-
-
-package_name = _locate()
+_PARENT = __name__.rpartition(".")[0].rpartition(".")[0]  # of printos_ext: "" unless vendored
+_SIBLING = f"{_PARENT}.{_GENERATED}"
+package_name = _SIBLING if _PARENT and importlib.util.find_spec(_SIBLING) else _GENERATED
+"""The generated package's import name: the vendored sibling if any, else the top-level one."""
 
 
 def _attributes(relative: str, *names: str) -> dict[str, Any]:
@@ -90,13 +72,13 @@ if TYPE_CHECKING:
         PrintDeviceList,
     )
 else:
-    # The names imported above for type checkers, taken from the package _locate() found.
+    # The names imported above for type checkers, taken from the package found.
     globals().update(_attributes("errors", "ArgumentError", "DecodeError"))
     globals().update(_attributes("client", "Operation"))
     globals().update(_attributes("api", "APIResources", "SyncAPIResources"))
     try:
-        _found = _attributes("models", *_DEVICE_MODELS) | _attributes("api.devices", *_RESOURCES)
+        globals().update(_attributes("models", *[n for n in __all__ if n not in _RESOURCES]))
+        globals().update(_attributes("api.devices", *_RESOURCES))
     except ImportError as exc:
         UNAVAILABLE = f"the generated package {package_name} has no Devices tag: {exc}"
-        _found = {name: _unavailable(name) for name in __all__}
-    globals().update(_found)
+        globals().update({name: _unavailable(name) for name in __all__})

@@ -6,8 +6,6 @@ from __future__ import annotations
 from ._text import server_text
 from .errors import InvalidArgumentError
 
-_SHOWN_DIGITS = 30
-
 
 def shown(value: object) -> str:
     """``repr(value)`` for a message, bounded: an int of thousands of digits (which ``repr``
@@ -15,7 +13,7 @@ def shown(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         # 0.30103 = log10(2): the digit count, to within one, without converting to text.
         digits = int(abs(value).bit_length() * 0.30103) + 1
-        if digits > _SHOWN_DIGITS:
+        if digits > 30:
             sign = "a negative" if value < 0 else "an"
             return f"{sign} int of about {digits} digits"
     return server_text(repr(value), 100)
@@ -41,14 +39,13 @@ def text(name: str, value: object) -> str:
     return value
 
 
+# What JSON readers in most languages (and OpenAPI's int64) hold: a bigger int could not be sent,
+# or read back, as a number.
 INT64_MAX = 2**63 - 1
-"""The largest count accepted: what a 64-bit integer holds, as JSON readers in most languages
-(and the int64 of OpenAPI) do. A bigger int could not be sent, or read back, as a number."""
 
 
 def count(name: str, value: object, *, minimum: int = 0, maximum: int | None = None) -> int:
-    """An int (not a bool) within ``[minimum, maximum]``; without a maximum, at most INT64_MAX,
-    so that a value accepted now (by ``StatusReporter.report``, say) can always be sent later."""
+    """An int (not a bool) within ``[minimum, maximum]``, at most INT64_MAX: it can be sent."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidArgumentError(f"{name} must be an int, {_got(value)}")
     if value < minimum or (maximum is not None and value > maximum):

@@ -1,6 +1,5 @@
 """Any method many times (``client.<tag>.<method>_many(items)``): bounded concurrency, each item
-checked before anything is sent, one result per item in input order, one device's items in order.
-See docs/bulk-and-paging.md."""
+checked first, one result per item in input order. See docs/bulk-and-paging.md."""
 
 from __future__ import annotations
 
@@ -33,8 +32,8 @@ ValueT = TypeVar("ValueT")
 
 @attrs.frozen
 class ProvisionRequest:
-    """One device to provision: the arguments of ``client.devices.provision``. Not validated on
-    construction, so that one bad row becomes one failed result rather than an exception."""
+    """One device to provision: the arguments of ``client.devices.provision``, not validated (so
+    that one bad row becomes one failed result rather than an exception)."""
 
     model: str
     serial_number: str
@@ -43,8 +42,7 @@ class ProvisionRequest:
 
 @attrs.frozen
 class StatusUpdate:
-    """One status report: the arguments of ``client.devices.update_status``. Not validated on
-    construction (see :class:`ProvisionRequest`)."""
+    """One status report: the arguments of ``client.devices.update_status``, not validated."""
 
     device_id: str
     status: str | None = None
@@ -54,8 +52,7 @@ class StatusUpdate:
 
 @attrs.frozen
 class BulkResult(Generic[InputT, ValueT]):
-    """The outcome of one item: ``value`` on success, else ``error``; ``input`` is the item as
-    given (the same object). ``value`` is None for operations that return nothing: test ``ok``."""
+    """One item's outcome: ``value``, or ``error`` if it failed; test ``ok`` (value may be None)."""
 
     input: InputT
     value: ValueT | None = None
@@ -82,8 +79,7 @@ class _DryRun:
 
 def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> None:
     """Check ``method(*args, **kwargs)``'s arguments as the call would, sending nothing: the same
-    method of the same generated resource class, bound to a transport that only builds requests,
-    runs to completion at once. Arguments the method does not take are an InvalidArgumentError."""
+    method, bound to a transport that only builds requests, runs to completion at once."""
     resource = getattr(method, "__self__", None)
     if resource is None:
         raise InvalidArgumentError(f"{method!r} is not a method of a resource")
@@ -97,7 +93,6 @@ def check_call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any)
 
 
 def _arguments(item: object) -> dict[str, Any]:
-    """The keyword arguments an item stands for."""
     if isinstance(item, Mapping):
         keys = [key for key in item if not isinstance(key, str)]
         if keys:
@@ -126,8 +121,7 @@ async def run_many(
     max_retries: int | None = None,
     timeout: float | httpx.Timeout | None = None,
 ) -> list[BulkResult[Any, ValueT]]:
-    """``method(**arguments)`` for each item, ``concurrency`` at a time; ``max_retries`` and
-    ``timeout`` apply to every request. See docs/bulk-and-paging.md."""
+    """``method(**arguments)`` per item, ``concurrency`` at a time. See docs/bulk-and-paging.md."""
     limit = check.count("concurrency", concurrency, minimum=1)
     # A str or a single mapping is iterable too, but iterating it would make nonsense items.
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
@@ -137,8 +131,7 @@ async def run_many(
         )
     batch = list(items)
     results: list[BulkResult[Any, ValueT] | None] = [None] * len(batch)
-    # Items with the same path parameters (one device) form a chain, sent in input order by one
-    # worker, so the server ends with the last one; without path parameters, each item is alone.
+    # Items with the same path parameters (one device) form a chain, sent in order by one worker.
     positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     path = [p.name for p in inspect.signature(method).parameters.values() if p.kind in positional]
     chains: dict[tuple[str, ...] | int, list[tuple[int, dict[str, Any]]]] = {}
@@ -153,8 +146,7 @@ async def run_many(
             chains.setdefault(key, []).append((index, arguments))
 
     async def worker(queue: Iterator[list[tuple[int, dict[str, Any]]]]) -> None:
-        # Workers share one iterator; next() never awaits (and is atomic for threads), so no two
-        # take the same chain.
+        # next() on the shared iterator never awaits (and is atomic for threads): no chain twice.
         for chain in queue:
             for index, arguments in chain:
                 try:

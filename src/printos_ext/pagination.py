@@ -1,6 +1,5 @@
-"""Iterate over every item of a list operation, page by page, following RFC 8288 next links on
-the same origin, with defences against servers that page badly (repeated items, loops, no end).
-See docs/bulk-and-paging.md."""
+"""Every item of a list operation, page by page, following RFC 8288 next links on the same origin,
+with defences against servers that page badly. See docs/bulk-and-paging.md."""
 
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ __all__ = ["Page", "next_link", "paginate"]
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-DEFAULT_MAX_PAGES = 10_000
 
 
 @attrs.frozen
@@ -52,13 +50,11 @@ async def paginate(
     *,
     key: Callable[[T], Hashable | None] | None = None,
     max_items: int | None = None,
-    max_pages: int = DEFAULT_MAX_PAGES,
+    max_pages: int = 10_000,
     first: Page[T] | None = None,
 ) -> AsyncIterator[T]:
-    """Yield the items of every page: ``fetch_page(None)`` fetches the first (unless the caller
-    has it: ``first``), ``fetch_page(url)`` the one at a next link. ``key`` identifies an item, so
-    that one seen on an earlier page is skipped (None: cannot tell). See docs/bulk-and-paging.md.
-    """
+    """Yield the items of every page: ``fetch_page(None)`` fetches the first (unless given as
+    ``first``), ``fetch_page(url)`` the one at a next link. See docs/bulk-and-paging.md."""
     if max_items is not None and max_items <= 0:
         return
     seen: set[Hashable] = set()
@@ -70,21 +66,17 @@ async def paginate(
         page = first if page_number == 1 and first is not None else await fetch_page(url)
         visited.add(str(page.url))
         origin = origin or page.url  # the first page's: credentials never go to another
-        skipped = 0
-        keys: list[Hashable] = []  # they join `seen` after the page: within it, nothing is skipped
-        for item in page.items:
-            identity = key(item) if key is not None else None
-            if identity is not None and identity in seen:
-                skipped += 1
-                continue
-            keys.append(identity)
+        keys = [None if key is None else key(item) for item in page.items]
+        # Skipped: items seen on an earlier page (within a page, none is); a None key cannot tell.
+        new = [item for item, ident in zip(page.items, keys, strict=True) if ident not in seen]
+        seen.update(ident for ident in keys if ident is not None)
+        if len(new) < len(page.items):
+            logger.debug("pagination: skipped %d item(s) already seen", len(page.items) - len(new))
+        for item in new:
             yield item
             yielded += 1
             if max_items is not None and yielded >= max_items:
                 return
-        seen.update(keys)
-        if skipped:
-            logger.debug("pagination: skipped %d item(s) already seen", skipped)
         url = page.next_url
         if url is None:
             return
@@ -99,7 +91,7 @@ async def paginate(
         if str(url) in visited:
             logger.warning("pagination: next link %s was already fetched; stopping", url.path)
             return
-        if page_number > 1 and skipped == len(page.items):
+        if page_number > 1 and not new:
             logger.warning("pagination: page %d added no new items; stopping", page_number)
             return
     raise PaginationError(
