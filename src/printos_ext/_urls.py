@@ -27,8 +27,6 @@ def origin(url: httpx.URL) -> str:
 
 
 def raw_path(request: httpx.Request) -> str:
-    """The path as sent on the wire (percent-encoding kept), without the query string.
-
-    PrintOS signs exactly this, so ``/devices/a%2Fb/status`` must not become ``/devices/a/b/...``.
-    """
+    """The path as sent on the wire, without the query string: PrintOS signs exactly this, so
+    ``/devices/a%2Fb/status`` must not become ``/devices/a/b/...``."""
     return request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")

@@ -1,7 +1,5 @@
-"""``PrintOSClient``: the async entry point, and the request pipeline every call goes through:
-one connection pool, authentication, a per-attempt deadline, retries, typed errors, a response
-size limit, and a body that does not match the spec as ResponseValidationError. See docs/client.md.
-"""
+"""``PrintOSClient``: the async entry point, and the request pipeline every call goes through.
+See docs/client.md."""
 
 from __future__ import annotations
 
@@ -46,9 +44,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://printos.api.hp.com"
 DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-ENV_BASE_URL = "PRINTOS_BASE_URL"
-_URL_CACHE_SIZE = 256
 USER_AGENT = f"printos-sdk/{__version__} python-httpx/{httpx.__version__}"
 
 T = TypeVar("T")
@@ -59,10 +54,8 @@ EventHook = Callable[..., Any]
 
 
 class PrintOSClient(gen.APIResources):
-    """An async client for the PrintOS Device API: ``client.<tag>.<operation>(...)`` for every
-    operation of the spec, all sent through this object. Its arguments, one by one, and the
-    environment variables it reads: docs/client.md, "Configuration".
-    """
+    """An async client for the PrintOS Device API: ``client.<tag>.<operation>(...)``.
+    Its arguments and environment variables: docs/client.md, "Configuration"."""
 
     def __init__(
         self,
@@ -77,14 +70,14 @@ class PrintOSClient(gen.APIResources):
         transport: httpx.AsyncBaseTransport | None = None,
         event_hooks: Mapping[str, Sequence[EventHook]] | None = None,
         verify: ssl.SSLContext | str | bool = True,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_response_bytes: int = 64 * 1024 * 1024,
         environ: Mapping[str, str] | None = None,
         sleep: Sleep | None = None,
         rng: random.Random | None = None,
         allow_unauthenticated: bool = False,
     ) -> None:
         env = os.environ if environ is None else environ
-        self.base_url = _base_url(base_url if base_url is not None else env.get(ENV_BASE_URL))
+        self.base_url = _base_url(base_url if base_url is not None else env.get("PRINTOS_BASE_URL"))
         if auth is None and _credentials_in(env):
             auth = PrintOSHmacAuth(environ=env)
         if auth is not None and not isinstance(auth, httpx.Auth):
@@ -166,9 +159,8 @@ class PrintOSClient(gen.APIResources):
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Self:
-        """A copy of this client with other defaults, sharing its connection pool: ``timeout``
-        and ``max_retries`` replace this client's, ``headers`` are added to its. The copy never
-        closes the pool (``aclose()`` on it does nothing): close the original."""
+        """A copy with other defaults, sharing (and never closing) this client's connection pool;
+        see docs/client.md, "Configuration"."""
         clone = copy.copy(self)
         for name in self.RESOURCES:  # resources are bound to the client that made them
             clone.__dict__.pop(name, None)
@@ -215,7 +207,7 @@ class PrintOSClient(gen.APIResources):
         url = self._urls.get(path)
         if url is None:
             # Parsing a URL costs more than the rest of building a request: keep recent ones.
-            if len(self._urls) >= _URL_CACHE_SIZE:
+            if len(self._urls) >= 256:
                 self._urls.clear()
             try:
                 url = httpx.URL(self._base + path)
@@ -235,9 +227,8 @@ class PrintOSClient(gen.APIResources):
         timeout: Timeout | None = None,
         max_retries: int | None = None,
     ) -> RawResponse[T]:
-        """Send a generated operation through the pipeline; what every resource method calls
-        (the generated ``Transport`` protocol). ``build`` gives the request as httpx keyword
-        arguments; a bad argument it finds becomes InvalidArgumentError."""
+        """Send a generated operation (the ``Transport`` protocol); ``build`` gives its httpx
+        keyword arguments, and a bad argument it finds becomes InvalidArgumentError."""
         return await self.send_operation(
             operation,
             built(operation, build),
@@ -258,10 +249,7 @@ class PrintOSClient(gen.APIResources):
         max_retries: int | None = None,
     ) -> AsyncIterator[ItemT]:
         """Every item of a list operation, following next links (the ``Transport`` protocol's
-        ``list()``/``iter()``; see :mod:`printos_ext.pagination`). ``page_size`` asks for pages
-        (``limit=<page_size>&offset=0``, or the parameters the operation's ``paging`` names);
-        ``max_items`` stops early. Checked here, when called.
-        """
+        ``list()``/``iter()``); see docs/bulk-and-paging.md. Arguments are checked when called."""
         paging = operation.paging
         if paging is None:
             raise InvalidArgumentError(f"{operation.name} is not a list operation")
@@ -295,9 +283,8 @@ class PrintOSClient(gen.APIResources):
         max_retries: int | None = None,
         timeout: Timeout | None = None,
     ) -> list[BulkResult[Any, T]]:
-        """``method`` once per item (its arguments), ``concurrency`` at a time; one result each,
-        in input order. ``client.<tag>.<method>_many(items)`` calls it. See :mod:`printos_ext.bulk`.
-        """
+        """``method`` once per item, ``concurrency`` at a time, one result each in input order
+        (what ``client.<tag>.<method>_many`` calls); see docs/bulk-and-paging.md."""
         return await run_many(
             method, items, concurrency=concurrency, max_retries=max_retries, timeout=timeout
         )
@@ -313,9 +300,8 @@ class PrintOSClient(gen.APIResources):
         timeout: Timeout | None = None,
         max_retries: int | None = None,
     ) -> RawResponse[T]:
-        """Send ``operation`` as ``kwargs`` (from its ``_get_kwargs``) describe it. ``url``
-        replaces its path and query (to follow a pagination link as given), ``params`` add query
-        parameters."""
+        """Send ``operation`` as its ``kwargs`` describe it; ``url`` replaces its path and query
+        (a pagination link, as given), ``params`` add query parameters."""
         phases, deadline = self._timeouts if timeout is None else _split_timeout(timeout)
         method = kwargs["method"].upper()
         headers = {**self._headers, **kwargs.get("headers", {})}
@@ -338,6 +324,8 @@ class PrintOSClient(gen.APIResources):
                 content=kwargs.get("content"),
                 headers=headers if headers else None,
                 timeout=phases,
+                # HMAC signs the path relative to the service base URL; tell the auth where that is.
+                extensions={BASE_PATH_EXTENSION: self._base_path},
             )
         except UNENCODABLE as exc:  # a body or header that cannot be sent
             raise encoding_error(method, kwargs["url"], exc, kwargs.get("json")) from exc
@@ -374,16 +362,14 @@ class PrintOSClient(gen.APIResources):
                 error, cause = status_error(response), None
                 retryable = policy.retryable_status(response.status_code, request.method)
                 delay = parse_retry_after(response.headers.get("retry-after"))
+            if delay is not None and delay > policy.max_retry_after:
+                logger.debug("%s: Retry-After %.1fs exceeds max_retry_after", where, delay)
+                retryable = False
             if not retryable or attempt > policy.max_retries:
                 logger.debug("%s failed (attempt %d): %s", where, attempt, error)
                 raise error from cause
             if delay is None:
                 delay = policy.backoff(attempt, self._rng)
-            elif delay > policy.max_retry_after:
-                logger.debug(
-                    "%s: Retry-After %.1fs exceeds max_retry_after; not retrying", where, delay
-                )
-                raise error from cause
             kind = type(error).__name__
             logger.debug(
                 "%s attempt %d failed (%s); retrying in %.2fs", where, attempt, kind, delay
@@ -391,11 +377,8 @@ class PrintOSClient(gen.APIResources):
             await self._sleep(delay)
 
     async def _attempt(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
-        """One try: a slot among the requests in flight (waiting for one is not part of the
-        deadline), then send and read the body, all within the deadline, which raises
-        TimeoutError. See docs/client.md, "Deadlines" and "Requests in flight"."""
-        # HMAC signs the path relative to the service base URL; tell the auth where that is.
-        request.extensions[BASE_PATH_EXTENSION] = self._base_path
+        """One try, within the deadline once it has a slot among the requests in flight (see
+        docs/client.md, "Deadlines" and "Requests in flight")."""
         async with self._pool.slots, io.deadline(deadline):
             # Never follow a redirect, whatever the http_client's own setting: following one
             # could send the credentials to another origin. A 3xx becomes a RedirectError.
@@ -409,16 +392,15 @@ class PrintOSClient(gen.APIResources):
             return response
 
     async def _read(self, response: httpx.Response) -> None:
-        """Read the body into ``response``, refusing more than max_response_bytes of it, as
-        received or as it decompresses to through every Content-Encoding layer (see _decoding)."""
+        """Read the body, refusing more than max_response_bytes of it, received or decoded."""
         limit = self.max_response_bytes
         io.check_deadline()
         if response.is_stream_consumed:  # in-memory transports hand over a read body
             if len(response.content) > limit:
                 raise ResponseTooLargeError(response, limit)
             return
-        declared = response.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
             raise ResponseTooLargeError(response, limit)
         received = response.headers
         codings = received.get_list("content-encoding")
@@ -458,7 +440,6 @@ class _Bounded(httpx.AsyncByteStream):
 
 
 def _retries(policy: RetryPolicy, max_retries: int | None) -> RetryPolicy:
-    """``policy`` with another ``max_retries`` (checked by RetryPolicy), unless that is None."""
     return policy if max_retries is None else attrs.evolve(policy, max_retries=max_retries)
 
 
@@ -473,8 +454,8 @@ def _credentials_in(env: Mapping[str, str]) -> bool:
     return key
 
 
+# What httpx raises creating its client from a bad environment or verify= value.
 _SETUP_ERRORS = (OSError, ImportError, ValueError, ssl.SSLError, httpx.InvalidURL)
-"""What creating the httpx client raises for a bad environment or ``verify=`` value."""
 _SETUP_VARIABLES = (
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
@@ -487,9 +468,8 @@ _USERINFO = re.compile(r"//[^/@\s]*@")
 
 
 def _setup_error(exc: BaseException) -> InvalidArgumentError:
-    """The InvalidArgumentError for ``exc``, raised by httpx creating its client from the process
-    environment (see docs/client.md, "The environment"): it names the variables that are set,
-    and never quotes a proxy URL's password."""
+    """``exc`` from httpx creating its client, as an error naming the environment variables set
+    and never quoting a proxy URL's password; see docs/client.md, "The environment"."""
     env = os.environ
     present = [name for name in _SETUP_VARIABLES if name in env or name.lower() in env]
     where = (
@@ -524,8 +504,8 @@ def _base_url(value: str | httpx.URL | None) -> httpx.URL:
 
 
 def _split_timeout(value: Timeout) -> tuple[httpx.Timeout, float | None]:
-    """httpx's per-phase limits and our overall per-attempt deadline for a ``timeout=`` value:
-    seconds set both; an ``httpx.Timeout`` sets the phases only, as httpx defines them."""
+    """httpx's per-phase limits and our per-attempt deadline: seconds set both, an
+    ``httpx.Timeout`` the phases only."""
     if isinstance(value, httpx.Timeout):
         return value, None
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
@@ -564,6 +544,5 @@ def _check_headers(name: str, headers: Mapping[str, str]) -> Mapping[str, str]:
     return headers
 
 
-_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-"""RFC 9110 ``token``: what a field name may be."""
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: a field name
 _HEADER_BREAK = re.compile(r"[\r\n\x00]")
