@@ -12,7 +12,6 @@ import random
 import re
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import attrs
@@ -145,7 +144,6 @@ class PrintOSClient(gen.APIResources):
         self._rng = rng or random.Random()
         self._base = str(self.base_url).rstrip("/")
         self._base_path = base_path_of(self.base_url)  # what signed paths are relative to
-        self._urls: dict[str, httpx.URL] = {}
 
     def _set_timeout(self, timeout: Timeout) -> None:
         self._timeouts = _split_timeout(timeout)
@@ -178,12 +176,7 @@ class PrintOSClient(gen.APIResources):
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
     async def aclose(self) -> None:
@@ -204,19 +197,12 @@ class PrintOSClient(gen.APIResources):
 
     def url_for(self, path: str) -> httpx.URL:
         """``path`` (already percent-encoded, as the generated code builds it) under base_url."""
-        url = self._urls.get(path)
-        if url is None:
-            # Parsing a URL costs more than the rest of building a request: keep recent ones.
-            if len(self._urls) >= 256:
-                self._urls.clear()
-            try:
-                url = httpx.URL(self._base + path)
-            except httpx.InvalidURL as exc:  # a path over httpx's URL length limit, say
-                raise InvalidArgumentError(
-                    f"cannot build a request URL from a {len(path)}-character path: {exc}"
-                ) from None
-            self._urls[path] = url
-        return url
+        try:
+            return _parse_url(self._base + path)
+        except httpx.InvalidURL as exc:  # a path over httpx's URL length limit, say
+            raise InvalidArgumentError(
+                f"cannot build a request URL from a {len(path)}-character path: {exc}"
+            ) from None
 
     async def request(
         self,
@@ -337,8 +323,9 @@ class PrintOSClient(gen.APIResources):
         self, request: httpx.Request, *, policy: RetryPolicy, deadline: float | None
     ) -> httpx.Response:
         # Only worth computing when someone reads the debug log (it is on the hot path).
-        debug = logger.isEnabledFor(logging.DEBUG)
-        where = f"{request.method} {raw_path(request)}" if debug else ""
+        where = (
+            f"{request.method} {raw_path(request)}" if logger.isEnabledFor(logging.DEBUG) else ""
+        )
         pool = self._pool
         if pool.http.is_closed:
             raise closed_error()
@@ -439,6 +426,10 @@ class _Bounded(httpx.AsyncByteStream):
         await self._stream.aclose()  # type: ignore[union-attr]
 
 
+# Parsing a URL costs more than the rest of building a request: keep recent ones.
+_parse_url = functools.lru_cache(maxsize=256)(httpx.URL)
+
+
 def _retries(policy: RetryPolicy, max_retries: int | None) -> RetryPolicy:
     return policy if max_retries is None else attrs.evolve(policy, max_retries=max_retries)
 
@@ -472,20 +463,14 @@ def _setup_error(exc: BaseException) -> InvalidArgumentError:
     and never quoting a proxy URL's password; see docs/client.md, "The environment"."""
     env = os.environ
     present = [name for name in _SETUP_VARIABLES if name in env or name.lower() in env]
-    where = (
-        f"check the environment variables {', '.join(present)} and the verify= argument"
-        if present
-        else "check the verify= argument"
-    )
+    variables = f"the environment variables {', '.join(present)} and " if present else ""
     detail = _USERINFO.sub("//***@", str(exc))  # a proxy URL's user and password, if quoted
-    if isinstance(exc, OSError) and exc.filename is not None:
-        detail = f"{exc.strerror or detail}: {exc.filename}"
-    elif isinstance(exc, OSError):  # httpx loads SSL_CERT_FILE without naming it on failure
-        cafile = env.get("SSL_CERT_FILE")
-        if cafile and not os.path.isfile(cafile):
-            detail = f"{exc.strerror or detail}: SSL_CERT_FILE={cafile}"
+    cafile = env.get("SSL_CERT_FILE")
+    if isinstance(exc, OSError) and cafile and not os.path.isfile(cafile):
+        detail = f"{exc.strerror or detail}: SSL_CERT_FILE={cafile}"  # httpx does not name it
     return InvalidArgumentError(
-        f"cannot create the HTTP client ({where}): {type(exc).__name__}: {server_text(detail, 200)}"
+        f"cannot create the HTTP client (check {variables}the verify= argument): "
+        f"{type(exc).__name__}: {server_text(detail, 200)}"
     )
 
 
@@ -522,13 +507,14 @@ def _check_headers(name: str, headers: Mapping[str, str]) -> Mapping[str, str]:
             f"{name} must be a mapping of str to str, got {type(headers).__name__}"
         )
     for key, value in headers.items():
-        if not isinstance(key, str) or not isinstance(value, str):
-            what = (
-                f"{key!r} maps to a {type(value).__name__}"
-                if isinstance(key, str)
-                else f"it has a key of type {type(key).__name__}"
+        if not isinstance(key, str):
+            raise InvalidArgumentError(
+                f"{name} must map str to str; it has a key of type {type(key).__name__}"
             )
-            raise InvalidArgumentError(f"{name} must map str to str; {what}")
+        if not isinstance(value, str):
+            raise InvalidArgumentError(
+                f"{name} must map str to str; {key!r} maps to a {type(value).__name__}"
+            )
         if not _HEADER_NAME.fullmatch(key):
             raise InvalidArgumentError(
                 f"{name}: {server_text(key, 100)!r} is not a valid HTTP header name "

@@ -13,7 +13,6 @@ import os
 import random
 import ssl
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from types import TracebackType
 from typing import Any, Self
 
 import httpx
@@ -41,6 +40,7 @@ from ..client import Timeout as Timeout
 from ..client import _base_url as _base_url
 from ..client import _check_headers as _check_headers
 from ..client import _credentials_in as _credentials_in
+from ..client import _parse_url as _parse_url
 from ..client import _retries as _retries
 from ..client import _setup_error as _setup_error
 from ..client import _split_timeout as _split_timeout
@@ -153,7 +153,6 @@ class SyncPrintOSClient(gen.SyncAPIResources):
         self._rng = rng or random.Random()
         self._base = str(self.base_url).rstrip("/")
         self._base_path = base_path_of(self.base_url)  # what signed paths are relative to
-        self._urls: dict[str, httpx.URL] = {}
 
     def _set_timeout(self, timeout: Timeout) -> None:
         self._timeouts = _split_timeout(timeout)
@@ -186,12 +185,7 @@ class SyncPrintOSClient(gen.SyncAPIResources):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -212,19 +206,12 @@ class SyncPrintOSClient(gen.SyncAPIResources):
 
     def url_for(self, path: str) -> httpx.URL:
         """``path`` (already percent-encoded, as the generated code builds it) under base_url."""
-        url = self._urls.get(path)
-        if url is None:
-            # Parsing a URL costs more than the rest of building a request: keep recent ones.
-            if len(self._urls) >= 256:
-                self._urls.clear()
-            try:
-                url = httpx.URL(self._base + path)
-            except httpx.InvalidURL as exc:  # a path over httpx's URL length limit, say
-                raise InvalidArgumentError(
-                    f"cannot build a request URL from a {len(path)}-character path: {exc}"
-                ) from None
-            self._urls[path] = url
-        return url
+        try:
+            return _parse_url(self._base + path)
+        except httpx.InvalidURL as exc:  # a path over httpx's URL length limit, say
+            raise InvalidArgumentError(
+                f"cannot build a request URL from a {len(path)}-character path: {exc}"
+            ) from None
 
     def request(
         self,
@@ -345,8 +332,9 @@ class SyncPrintOSClient(gen.SyncAPIResources):
         self, request: httpx.Request, *, policy: RetryPolicy, deadline: float | None
     ) -> httpx.Response:
         # Only worth computing when someone reads the debug log (it is on the hot path).
-        debug = logger.isEnabledFor(logging.DEBUG)
-        where = f"{request.method} {raw_path(request)}" if debug else ""
+        where = (
+            f"{request.method} {raw_path(request)}" if logger.isEnabledFor(logging.DEBUG) else ""
+        )
         pool = self._pool
         if pool.http.is_closed:
             raise closed_error()
