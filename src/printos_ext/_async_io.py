@@ -80,14 +80,12 @@ def check_deadline() -> None:
 def current_loop() -> object:
     """The running asyncio loop or trio run (its token), else None. Read from sys.modules: a
     program that has not imported a library cannot be running on it."""
-    aio = sys.modules.get("asyncio")
-    if aio is not None:
+    if (aio := sys.modules.get("asyncio")) is not None:
         try:
             return aio.get_running_loop()
         except RuntimeError:
             pass
-    trio = sys.modules.get("trio")
-    if trio is not None:
+    if (trio := sys.modules.get("trio")) is not None:
         try:
             return trio.lowlevel.current_trio_token()
         except RuntimeError:

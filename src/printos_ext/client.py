@@ -11,7 +11,7 @@ import os
 import random
 import re
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any, Self, TypeVar
 
 import attrs
@@ -26,7 +26,7 @@ from ._text import server_text
 from ._transport_errors import UNENCODABLE, built, classify, closed_error, encoding_error
 from ._urls import is_loopback, origin, raw_path
 from .auth import BASE_PATH_EXTENSION, ENV_KEY, ENV_SECRET, PrintOSHmacAuth, base_path_of
-from .bulk import DEFAULT_CONCURRENCY, BulkResult, run_many
+from .bulk import run_many
 from .errors import (
     InvalidArgumentError,
     ResponseDecodingError,
@@ -77,7 +77,13 @@ class PrintOSClient(gen.APIResources):
     ) -> None:
         env = os.environ if environ is None else environ
         self.base_url = _base_url(base_url if base_url is not None else env.get("PRINTOS_BASE_URL"))
-        if auth is None and _credentials_in(env):
+        key, secret = bool(env.get(ENV_KEY)), bool(env.get(ENV_SECRET))
+        if auth is None and key != secret:  # one of the two variables without the other
+            present, missing = (ENV_KEY, ENV_SECRET) if key else (ENV_SECRET, ENV_KEY)
+            raise InvalidArgumentError(
+                f"{present} is set but {missing} is not: set both to sign requests, or neither"
+            )
+        if auth is None and key:
             auth = PrintOSHmacAuth(environ=env)
         if auth is not None and not isinstance(auth, httpx.Auth):
             raise InvalidArgumentError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
@@ -260,20 +266,8 @@ class PrintOSClient(gen.APIResources):
         key = operator.attrgetter(paging.key) if paging.key else None
         return paginate(fetch, key=key, max_items=limit)
 
-    async def many(
-        self,
-        method: Callable[..., Awaitable[T]],
-        items: Iterable[Any],
-        *,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        max_retries: int | None = None,
-        timeout: Timeout | None = None,
-    ) -> list[BulkResult[Any, T]]:
-        """``method`` once per item, ``concurrency`` at a time, one result each in input order
-        (what ``client.<tag>.<method>_many`` calls); see docs/bulk-and-paging.md."""
-        return await run_many(
-            method, items, concurrency=concurrency, max_retries=max_retries, timeout=timeout
-        )
+    # ``client.<tag>.<method>_many(items)`` calls it (the ``Transport`` protocol's ``many``).
+    many = staticmethod(run_many)
 
     async def send_operation(
         self,
@@ -323,9 +317,8 @@ class PrintOSClient(gen.APIResources):
         self, request: httpx.Request, *, policy: RetryPolicy, deadline: float | None
     ) -> httpx.Response:
         # Only worth computing when someone reads the debug log (it is on the hot path).
-        where = (
-            f"{request.method} {raw_path(request)}" if logger.isEnabledFor(logging.DEBUG) else ""
-        )
+        debug = logger.isEnabledFor(logging.DEBUG)
+        where = f"{request.method} {raw_path(request)}" if debug else ""
         pool = self._pool
         if pool.http.is_closed:
             raise closed_error()
@@ -432,17 +425,6 @@ _parse_url = functools.lru_cache(maxsize=256)(httpx.URL)
 
 def _retries(policy: RetryPolicy, max_retries: int | None) -> RetryPolicy:
     return policy if max_retries is None else attrs.evolve(policy, max_retries=max_retries)
-
-
-def _credentials_in(env: Mapping[str, str]) -> bool:
-    """Whether ``env`` asks for HMAC; one of the two variables without the other is an error."""
-    key, secret = bool(env.get(ENV_KEY)), bool(env.get(ENV_SECRET))
-    if key != secret:
-        present, missing = (ENV_KEY, ENV_SECRET) if key else (ENV_SECRET, ENV_KEY)
-        raise InvalidArgumentError(
-            f"{present} is set but {missing} is not: set both to sign requests, or neither"
-        )
-    return key
 
 
 # What httpx raises creating its client from a bad environment or verify= value.

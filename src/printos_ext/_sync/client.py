@@ -12,7 +12,7 @@ import operator
 import os
 import random
 import ssl
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Self
 
 import httpx
@@ -24,7 +24,7 @@ from .._decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed, LimitEx
 from .._response import RawResponse
 from .._transport_errors import UNENCODABLE, built, classify, closed_error, encoding_error
 from .._urls import is_loopback, origin, raw_path
-from ..auth import BASE_PATH_EXTENSION, PrintOSHmacAuth, base_path_of
+from ..auth import BASE_PATH_EXTENSION, ENV_KEY, ENV_SECRET, PrintOSHmacAuth, base_path_of
 from ..client import _HEADER_BREAK as _HEADER_BREAK
 from ..client import _HEADER_NAME as _HEADER_NAME
 from ..client import _SETUP_ERRORS as _SETUP_ERRORS
@@ -39,7 +39,6 @@ from ..client import T as T
 from ..client import Timeout as Timeout
 from ..client import _base_url as _base_url
 from ..client import _check_headers as _check_headers
-from ..client import _credentials_in as _credentials_in
 from ..client import _parse_url as _parse_url
 from ..client import _retries as _retries
 from ..client import _setup_error as _setup_error
@@ -52,7 +51,7 @@ from ..errors import (
     status_error,
 )
 from ..retries import RetryPolicy, parse_retry_after
-from .bulk import DEFAULT_CONCURRENCY, BulkResult, run_many
+from .bulk import run_many
 from .pagination import Page, next_link, paginate
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "SyncPrintOSClient"]
@@ -86,7 +85,13 @@ class SyncPrintOSClient(gen.SyncAPIResources):
     ) -> None:
         env = os.environ if environ is None else environ
         self.base_url = _base_url(base_url if base_url is not None else env.get("PRINTOS_BASE_URL"))
-        if auth is None and _credentials_in(env):
+        key, secret = bool(env.get(ENV_KEY)), bool(env.get(ENV_SECRET))
+        if auth is None and key != secret:  # one of the two variables without the other
+            present, missing = (ENV_KEY, ENV_SECRET) if key else (ENV_SECRET, ENV_KEY)
+            raise InvalidArgumentError(
+                f"{present} is set but {missing} is not: set both to sign requests, or neither"
+            )
+        if auth is None and key:
             auth = PrintOSHmacAuth(environ=env)
         if auth is not None and not isinstance(auth, httpx.Auth):
             raise InvalidArgumentError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
@@ -269,20 +274,8 @@ class SyncPrintOSClient(gen.SyncAPIResources):
         key = operator.attrgetter(paging.key) if paging.key else None
         return paginate(fetch, key=key, max_items=limit)
 
-    def many(
-        self,
-        method: Callable[..., T],
-        items: Iterable[Any],
-        *,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        max_retries: int | None = None,
-        timeout: Timeout | None = None,
-    ) -> list[BulkResult[Any, T]]:
-        """``method`` once per item, ``concurrency`` at a time, one result each in input order
-        (what ``client.<tag>.<method>_many`` calls); see docs/bulk-and-paging.md."""
-        return run_many(
-            method, items, concurrency=concurrency, max_retries=max_retries, timeout=timeout
-        )
+    # ``client.<tag>.<method>_many(items)`` calls it (the ``SyncTransport`` protocol's ``many``).
+    many = staticmethod(run_many)
 
     def send_operation(
         self,
@@ -332,9 +325,8 @@ class SyncPrintOSClient(gen.SyncAPIResources):
         self, request: httpx.Request, *, policy: RetryPolicy, deadline: float | None
     ) -> httpx.Response:
         # Only worth computing when someone reads the debug log (it is on the hot path).
-        where = (
-            f"{request.method} {raw_path(request)}" if logger.isEnabledFor(logging.DEBUG) else ""
-        )
+        debug = logger.isEnabledFor(logging.DEBUG)
+        where = f"{request.method} {raw_path(request)}" if debug else ""
         pool = self._pool
         if pool.http.is_closed:
             raise closed_error()
