@@ -21,9 +21,7 @@ def is_loopback(host: str) -> bool:
 
 def origin(url: httpx.URL) -> str:
     """``scheme://host[:port]`` of ``url``, for messages (no path, query or credentials)."""
-    port = f":{url.port}" if url.port is not None else ""
-    host = f"[{url.host}]" if ":" in url.host else url.host
-    return f"{url.scheme}://{host}{port}"
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"  # an IDN host as sent: punycode
 
 
 def raw_path(request: httpx.Request) -> str:

@@ -27,12 +27,7 @@ from ._transport_errors import UNENCODABLE, built, classify, closed_error, encod
 from ._urls import is_loopback, origin, raw_path
 from .auth import BASE_PATH_EXTENSION, ENV_KEY, ENV_SECRET, PrintOSHmacAuth, base_path_of
 from .bulk import run_many
-from .errors import (
-    InvalidArgumentError,
-    ResponseDecodingError,
-    ResponseTooLargeError,
-    status_error,
-)
+from .errors import InvalidArgumentError, ResponseDecodingError, ResponseTooLargeError, status_error
 from .pagination import Page, next_link, paginate
 from .retries import RetryPolicy, parse_retry_after
 from .version import __version__
@@ -49,7 +44,6 @@ T = TypeVar("T")
 ItemT = TypeVar("ItemT")
 Timeout = float | httpx.Timeout
 Sleep = Callable[[float], Awaitable[None]]
-EventHook = Callable[..., Any]
 
 
 class PrintOSClient(gen.APIResources):
@@ -67,7 +61,7 @@ class PrintOSClient(gen.APIResources):
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        event_hooks: Mapping[str, Sequence[EventHook]] | None = None,
+        event_hooks: Mapping[str, Sequence[Callable[..., Any]]] | None = None,
         verify: ssl.SSLContext | str | bool = True,
         max_response_bytes: int = 64 * 1024 * 1024,
         environ: Mapping[str, str] | None = None,

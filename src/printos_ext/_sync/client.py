@@ -33,7 +33,6 @@ from ..client import _USERINFO as _USERINFO
 from ..client import DEFAULT_BASE_URL as DEFAULT_BASE_URL
 from ..client import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from ..client import USER_AGENT as USER_AGENT
-from ..client import EventHook as EventHook
 from ..client import ItemT as ItemT
 from ..client import T as T
 from ..client import Timeout as Timeout
@@ -75,7 +74,7 @@ class SyncPrintOSClient(gen.SyncAPIResources):
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
-        event_hooks: Mapping[str, Sequence[EventHook]] | None = None,
+        event_hooks: Mapping[str, Sequence[Callable[..., Any]]] | None = None,
         verify: ssl.SSLContext | str | bool = True,
         max_response_bytes: int = 64 * 1024 * 1024,
         environ: Mapping[str, str] | None = None,
