@@ -1,5 +1,4 @@
-"""Where the async pipeline differs from its sync twin (:mod:`printos_ext._sync_io`, same names).
-See docs/client.md, "Async and sync"."""
+"""Async waiting, deadlines and pool; ``_sync_io`` has the same names (see docs/client.md)."""
 
 from __future__ import annotations
 

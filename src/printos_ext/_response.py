@@ -1,5 +1,4 @@
-"""``RawResponse``: what ``with_raw_response`` methods return (the generated ``APIResponse``
-protocol). See docs/client.md, "Raw responses"."""
+"""``RawResponse``: what ``with_raw_response`` methods return; see docs/client.md."""
 
 from __future__ import annotations
 

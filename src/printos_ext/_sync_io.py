@@ -1,5 +1,4 @@
-"""The sync twin of :mod:`printos_ext._async_io`: the same names, for threads.
-See docs/client.md, "Async and sync" and "Deadlines"."""
+"""The sync twin of :mod:`printos_ext._async_io`: the same names, for threads (docs/client.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""``PrintOSClient``: the async entry point, and the request pipeline every call goes through.
-See docs/client.md."""
+"""``PrintOSClient``: the async entry point and its request pipeline. See docs/client.md."""
 
 from __future__ import annotations
 
@@ -351,8 +350,7 @@ class PrintOSClient(gen.APIResources):
             await self._sleep(delay)
 
     async def _attempt(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
-        """One try, within the deadline once it has a slot among the requests in flight (see
-        docs/client.md, "Deadlines" and "Requests in flight")."""
+        """One try, within its deadline once it has an in-flight slot; see docs/client.md."""
         async with self._pool.slots, io.deadline(deadline):
             # Never follow a redirect, whatever the http_client's own setting: following one
             # could send the credentials to another origin. A 3xx becomes a RedirectError.
@@ -465,8 +463,7 @@ def _base_url(value: str | httpx.URL | None) -> httpx.URL:
 
 
 def _split_timeout(value: Timeout) -> tuple[httpx.Timeout, float | None]:
-    """httpx's per-phase limits and our per-attempt deadline: seconds set both, an
-    ``httpx.Timeout`` the phases only."""
+    """httpx's per-phase limits and our per-attempt deadline: seconds set both, a Timeout phases."""
     if isinstance(value, httpx.Timeout):
         return value, None
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
