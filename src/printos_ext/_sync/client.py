@@ -117,7 +117,7 @@ class SyncPrintOSClient(gen.SyncAPIResources):
         }
         # Headers for every request: on a client we own they are its own defaults (httpx merges
         # those cheaply); a client passed in keeps its defaults and gets ours on each request.
-        self._headers: dict[str, str] = {}
+        self._headers: dict[str, str] = defaults if http_client is not None else {}
         if http_client is not None:
             if transport is not None or event_hooks is not None or verify is not True:
                 raise InvalidArgumentError(
@@ -129,7 +129,6 @@ class SyncPrintOSClient(gen.SyncAPIResources):
                     f"http_client must be an httpx.Client, got {type(http_client).__name__}"
                 )
             self._pool = io.Pool(http_client)
-            self._headers = defaults
         else:
             hooks = {k: list(v) for k, v in event_hooks.items()} if event_hooks else None
             build = functools.partial(
