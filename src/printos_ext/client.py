@@ -130,11 +130,6 @@ class PrintOSClient(gen.APIResources):
                 # A pool of our own making can be made again for another event loop (see
                 # io.Pool); a transport passed in is the caller's, with whatever state it keeps.
                 self._pool = io.Pool(build(), rebuild=build if transport is None else None)
-            except UnicodeEncodeError as exc:  # the value may be a credential: never shown
-                raise InvalidArgumentError(
-                    f"headers: a header value cannot be sent: {exc.encoding} {exc.reason} "
-                    "(the value is not shown)"
-                ) from None
             except _SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
                 raise _setup_error(exc) from exc
         self._owns_http = http_client is None
@@ -492,15 +487,15 @@ def _check_headers(name: str, headers: Mapping[str, str]) -> Mapping[str, str]:
                 f"{name}: {server_text(key, 100)!r} is not a valid HTTP header name "
                 "(letters, digits and !#$%&'*+-.^_`|~ only)"
             )
-        if _HEADER_BREAK.search(value):
-            # A CR or LF would start another header (or the body): refused before anything is
-            # sent, whatever transport is used. The value may be a credential: never shown.
+        if _BAD_VALUE_CHAR.search(value):
+            # A CR or LF would start another header (or the body), and httpx sends values as
+            # ASCII: refused before anything is sent. The value may be a credential: never shown.
             raise InvalidArgumentError(
-                f"{name}: the value of {key!r} contains a CR, LF or NUL character, which HTTP "
-                "header values cannot carry (the value is not shown)"
+                f"{name}: the value of {key!r} contains a CR, LF or NUL character, or a non-ascii "
+                "one, which HTTP header values cannot carry (the value is not shown)"
             )
     return headers
 
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: a field name
-_HEADER_BREAK = re.compile(r"[\r\n\x00]")
+_BAD_VALUE_CHAR = re.compile(r"[\r\n\x00\x80-\U0010ffff]")  # CR, LF, NUL or beyond ASCII

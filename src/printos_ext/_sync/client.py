@@ -24,7 +24,7 @@ from .._response import RawResponse
 from .._transport_errors import UNENCODABLE, built, classify, closed_error, encoding_error
 from .._urls import is_loopback, origin, raw_path
 from ..auth import BASE_PATH_EXTENSION, ENV_KEY, ENV_SECRET, PrintOSHmacAuth, base_path_of
-from ..client import _HEADER_BREAK as _HEADER_BREAK
+from ..client import _BAD_VALUE_CHAR as _BAD_VALUE_CHAR
 from ..client import _HEADER_NAME as _HEADER_NAME
 from ..client import _SETUP_ERRORS as _SETUP_ERRORS
 from ..client import _SETUP_VARIABLES as _SETUP_VARIABLES
@@ -143,11 +143,6 @@ class SyncPrintOSClient(gen.SyncAPIResources):
                 # A pool of our own making can be made again for another event loop (see
                 # io.Pool); a transport passed in is the caller's, with whatever state it keeps.
                 self._pool = io.Pool(build(), rebuild=build if transport is None else None)
-            except UnicodeEncodeError as exc:  # the value may be a credential: never shown
-                raise InvalidArgumentError(
-                    f"headers: a header value cannot be sent: {exc.encoding} {exc.reason} "
-                    "(the value is not shown)"
-                ) from None
             except _SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
                 raise _setup_error(exc) from exc
         self._owns_http = http_client is None
