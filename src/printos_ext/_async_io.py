@@ -1,7 +1,4 @@
-"""Where the async pipeline differs from its sync twin (:mod:`printos_ext._sync_io`, same names):
-waiting, requests in flight, the per-attempt deadline, and a pool that follows the event loop.
-See docs/client.md ("Async and sync", "Requests in flight", "Event loops").
-"""
+"""Async waiting, deadlines and pool; ``_sync_io`` has the same names (see docs/client.md)."""
 
 from __future__ import annotations
 
@@ -15,30 +12,16 @@ import httpx
 
 from .errors import EventLoopError
 
-__all__ = [
-    "DEFAULT_IN_FLIGHT",
-    "Pool",
-    "check_deadline",
-    "complete_now",
-    "current_loop",
-    "deadline",
-    "in_flight_limit",
-    "run_workers",
-    "sleep",
-]
-
 A = TypeVar("A")
 
-DEFAULT_IN_FLIGHT = 100
-"""Used when the pool's size cannot be read (a custom transport) or is unlimited."""
+DEFAULT_IN_FLIGHT = 100  # when the pool's size cannot be read (a custom transport) or is unlimited
 
-sleep = anyio.sleep
-"""How a retry waits out its backoff (the client's ``sleep=`` replaces it)."""
+sleep = anyio.sleep  # how a retry waits out its backoff (the client's sleep= replaces it)
 
 
 def in_flight_limit(http: httpx.AsyncClient | httpx.Client) -> int:
-    """The most connections ``http``'s pool opens at once (httpx's own default is 100): as many
-    requests as the client lets into httpx at once. Shared with the sync twin."""
+    """How many requests the client lets into httpx at once: as many as its pool has connections;
+    see docs/client.md, "Requests in flight"."""
     pool = getattr(getattr(http, "_transport", None), "_pool", None)
     size = getattr(pool, "_max_connections", None)
     # httpcore stores "no limit" as sys.maxsize.
@@ -48,23 +31,20 @@ def in_flight_limit(http: httpx.AsyncClient | httpx.Client) -> int:
 
 
 async def run_workers(count: int, worker: Callable[[A], Coroutine[Any, Any, None]], arg: A) -> None:
-    """Run ``count`` copies of ``worker(arg)`` side by side (tasks in one task group); return
-    when all have ended. An exception from one cancels the others and propagates."""
+    """Run ``count`` copies of ``worker(arg)`` as tasks; one that fails cancels the others."""
     async with anyio.create_task_group() as tg:
         for _ in range(count):
             tg.start_soon(worker, arg)
 
 
 def _slots(http: httpx.AsyncClient) -> anyio.Semaphore:
-    """A first-come semaphore of :func:`in_flight_limit` slots for ``http``. ``fast_acquire``:
-    a free slot is taken without a trip through the event loop, so no queue costs nothing."""
+    # fast_acquire: a free slot is taken without a trip through the event loop.
     return anyio.Semaphore(in_flight_limit(http), fast_acquire=True)
 
 
 def deadline(seconds: float | None) -> Any:
     """An async context manager raising TimeoutError when its block outlasts ``seconds`` (None:
-    no limit), by cancelling whatever the block awaits. On asyncio, ``asyncio.timeout`` does that
-    at a fraction of the per-request cost of anyio's cancel scope, which other loops (trio) get."""
+    no limit). ``asyncio.timeout`` on asyncio: it costs a fraction of anyio's cancel scope."""
     aio = sys.modules.get("asyncio")  # not imported: a program without it cannot run on it
     if aio is not None and isinstance(current_loop(), aio.AbstractEventLoop):
         return aio.timeout(seconds)
@@ -78,9 +58,8 @@ async def _fail_after(seconds: float | None) -> AsyncIterator[None]:
 
 
 def complete_now(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``function(*args, **kwargs)`` run to its result here and now, for a coroutine function
-    that never waits (a resource method on a transport that only builds requests); a plain
-    function's result is returned as it is. RuntimeError if the coroutine does wait."""
+    """The result of ``function(*args, **kwargs)``, a coroutine function that never waits (a
+    resource method on a transport that only builds requests), or a plain function."""
     result = function(*args, **kwargs)
     if not isinstance(result, Coroutine):
         return result
@@ -98,16 +77,14 @@ def check_deadline() -> None:
 
 
 def current_loop() -> object:
-    """The running event loop (asyncio) or run (trio, its token); None outside of both. Read
-    from sys.modules (it runs once per request): a program without a library cannot run on it."""
-    aio = sys.modules.get("asyncio")
-    if aio is not None:
+    """The running asyncio loop or trio run (its token), else None. Read from sys.modules: a
+    program that has not imported a library cannot be running on it."""
+    if (aio := sys.modules.get("asyncio")) is not None:
         try:
             return aio.get_running_loop()
         except RuntimeError:
             pass
-    trio = sys.modules.get("trio")
-    if trio is not None:
+    if (trio := sys.modules.get("trio")) is not None:
         try:
             return trio.lowlevel.current_trio_token()
         except RuntimeError:
@@ -117,8 +94,7 @@ def current_loop() -> object:
 
 class Pool:
     """The HTTP client and in-flight slots of a PrintOSClient and its ``with_options`` copies,
-    bound to the event loop that last used them; a pool the client made follows the caller to
-    another loop (see docs/client.md, "Event loops")."""
+    bound to the event loop that last used them; see docs/client.md, "Event loops"."""
 
     __slots__ = ("http", "loop", "moved", "rebuild", "slots")
 
@@ -151,8 +127,7 @@ class Pool:
         self.loop = loop
 
     def raise_moved(self, exc: BaseException) -> None:
-        """Raise EventLoopError from ``exc`` when the move to another loop explains it (a
-        RuntimeError from a pool that served an earlier loop); else return, for a plain raise."""
+        """Raise EventLoopError from ``exc`` if it is a RuntimeError of a pool that has moved."""
         if self.moved and isinstance(exc, RuntimeError):
             raise EventLoopError(
                 "this PrintOSClient was used from another event loop before, and its HTTP client "

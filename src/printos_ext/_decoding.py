@@ -1,30 +1,18 @@
-"""Decode a ``Content-Encoding`` stack incrementally, in bounded memory: a compressed body (a
-gzip bomb, nested) can never inflate past the size limit, in any layer. Pure and synchronous
-(no I/O, no httpx). See docs/client.md, "Compressed responses".
-"""
+"""Decode a ``Content-Encoding`` stack in bounded memory: a gzip bomb, nested or not, never
+inflates past the size limit in any layer. See docs/client.md, "Compressed responses"."""
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator
 
-__all__ = [
-    "ACCEPT_ENCODING",
-    "MAX_LAYERS",
-    "STEP",
-    "BoundedDecoder",
-    "DecodingFailed",
-    "LimitExceeded",
-]
-
 ACCEPT_ENCODING = "gzip, deflate"
 MAX_LAYERS = 5
-STEP = 64 * 1024
-"""The most bytes one layer produces per call."""
+STEP = 64 * 1024  # the most bytes one layer produces per call
 
 
 class DecodingFailed(Exception):
-    """The body is not valid in its declared encoding (or the encoding is not supported)."""
+    """The body does not decode as its declared (and supported) encoding."""
 
 
 class LimitExceeded(Exception):
@@ -72,10 +60,8 @@ class _Inflater:
 
 
 class BoundedDecoder:
-    """Decodes a body encoded as ``content_encoding`` (the header's values) says: ``feed(raw)``
-    per received chunk, then ``finish()``, each yielding decoded pieces. LimitExceeded past
-    ``limit`` bytes decoded (or far more received: see docs/client.md), DecodingFailed for data
-    that does not decode or an unsupported coding. Without a coding, bytes are only counted."""
+    """``feed(raw)`` per received chunk, then ``finish()``, each yielding decoded pieces; raises
+    LimitExceeded past ``limit`` bytes decoded (or far more received), else DecodingFailed."""
 
     def __init__(self, content_encoding: Iterable[str], limit: int) -> None:
         codings = [

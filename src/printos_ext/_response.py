@@ -1,7 +1,4 @@
-"""``RawResponse``: one HTTP exchange of an operation, what ``with_raw_response`` methods return
-(the generated package's ``APIResponse`` protocol). The body is parsed on first ``parse()``, so a
-caller that only wants the status or a header never pays for, or fails on, parsing.
-"""
+"""``RawResponse``: what ``with_raw_response`` methods return; see docs/client.md."""
 
 from __future__ import annotations
 
@@ -22,9 +19,7 @@ _NOT_PARSED: object = object()
 
 
 class RawResponse(Generic[T]):
-    """The response of one call: ``status_code``, ``headers``, ``request_id``, ``http_response``,
-    the body as ``content`` / ``text`` / ``json()``, and ``parse()``, which returns what the plain
-    method returns."""
+    """One HTTP exchange of an operation; ``parse()`` gives what the plain method returns."""
 
     __slots__ = ("_parsed", "_parser", "http_response", "operation")
 
@@ -64,33 +59,29 @@ class RawResponse(Generic[T]):
         return self.http_response.text
 
     def json(self) -> Any:
-        """The body as plain JSON (dicts and lists), without the model; ResponseValidationError
-        when it is not JSON, as from ``parse()``."""
+        """The body as plain JSON, without the model (ResponseValidationError if it is not JSON)."""
         try:
             return json.loads(self.http_response.content)
         except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
             raise self._invalid(f"body is not valid JSON: {type(exc).__name__}: {exc}") from exc
 
     def parse(self) -> T:
-        """The body as the documented model (None for an operation without a response body);
-        ResponseValidationError when it does not match the spec."""
+        """The body as the documented model, parsed on first use; ResponseValidationError when
+        it does not match the spec."""
         if self._parsed is _NOT_PARSED:
-            self._parsed = self._parse()
+            try:
+                self._parsed = self._parser(self.http_response)
+            except gen.DecodeError as exc:
+                raise self._invalid(exc.reason, field=exc.location) from exc
+            except json.JSONDecodeError as exc:
+                raise self._invalid(
+                    f"body is not valid JSON ({exc.msg} at position {exc.pos})"
+                ) from exc
+            except RecursionError as exc:
+                raise self._invalid("body is nested too deeply") from exc
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                raise self._invalid(f"{type(exc).__name__}: {exc}") from exc
         return self._parsed  # type: ignore[return-value]
-
-    def _parse(self) -> T:
-        try:
-            return self._parser(self.http_response)
-        except gen.DecodeError as exc:
-            raise self._invalid(exc.reason, field=exc.location) from exc
-        except json.JSONDecodeError as exc:
-            raise self._invalid(
-                f"body is not valid JSON ({exc.msg} at position {exc.pos})"
-            ) from exc
-        except RecursionError as exc:
-            raise self._invalid("body is nested too deeply") from exc
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise self._invalid(f"{type(exc).__name__}: {exc}") from exc
 
     def _invalid(self, reason: str, *, field: str = "") -> ResponseValidationError:
         return ResponseValidationError(

@@ -1,8 +1,4 @@
-"""The sync twin of :mod:`printos_ext._async_io`: the same names, for threads.
-
-``_sync/client.py`` (generated from ``client.py`` by ``scripts/unasync.py``) imports it. How a
-thread keeps its deadline: docs/client.md, "Async and sync".
-"""
+"""The sync twin of :mod:`printos_ext._async_io`: the same names, for threads (docs/client.md)."""
 
 from __future__ import annotations
 
@@ -17,20 +13,16 @@ import httpx
 
 from ._async_io import in_flight_limit
 
-__all__ = ["Pool", "check_deadline", "complete_now", "deadline", "run_workers", "sleep"]
-
 A = TypeVar("A")
 
 sleep = time.sleep
-"""How a retry waits out its backoff (the client's ``sleep=`` replaces it)."""
 
 _expires: ContextVar[float | None] = ContextVar("printos_ext_deadline", default=None)
 
 
 def run_workers(count: int, worker: Callable[[A], None], arg: A) -> None:
-    """Run ``count`` copies of ``worker(arg)`` side by side (threads, each in a copy of the
-    caller's contextvars, as a task would be); return when all have ended, re-raising the first
-    exception one of them raised."""
+    """Run ``count`` copies of ``worker(arg)`` in threads, each in a copy of the caller's
+    contextvars (as a task would be); re-raise the first exception one of them raised."""
     from concurrent.futures import ThreadPoolExecutor  # on first use: most programs never do
 
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="printos-bulk") as pool:
@@ -54,16 +46,15 @@ class Pool:
         self.slots = threading.BoundedSemaphore(in_flight_limit(http))
 
     def follow(self) -> None:
-        """Nothing to follow: threads share the pool."""
+        """Threads share the pool: nothing to follow."""
 
     def raise_moved(self, exc: BaseException) -> None:
-        """Nothing to raise: a sync pool never moves (the async pool's signature)."""
+        """A sync pool never moves."""
 
 
 @contextlib.contextmanager
 def deadline(seconds: float | None) -> Iterator[None]:
-    """Mark the block as one attempt that must end within ``seconds`` (None: no limit); see
-    check_deadline."""
+    """Mark the block as one attempt that must end within ``seconds`` (None: no limit)."""
     token = _expires.set(None if seconds is None else time.monotonic() + seconds)
     try:
         yield
@@ -72,7 +63,6 @@ def deadline(seconds: float | None) -> Iterator[None]:
 
 
 def complete_now(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``function(*args, **kwargs)``: a plain call is already complete when it returns."""
     return function(*args, **kwargs)
 
 

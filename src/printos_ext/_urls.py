@@ -21,14 +21,10 @@ def is_loopback(host: str) -> bool:
 
 def origin(url: httpx.URL) -> str:
     """``scheme://host[:port]`` of ``url``, for messages (no path, query or credentials)."""
-    port = f":{url.port}" if url.port is not None else ""
-    host = f"[{url.host}]" if ":" in url.host else url.host
-    return f"{url.scheme}://{host}{port}"
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"  # an IDN host as sent: punycode
 
 
 def raw_path(request: httpx.Request) -> str:
-    """The path as sent on the wire (percent-encoding kept), without the query string.
-
-    PrintOS signs exactly this, so ``/devices/a%2Fb/status`` must not become ``/devices/a/b/...``.
-    """
+    """The path as sent on the wire, without the query string: PrintOS signs exactly this, so
+    ``/devices/a%2Fb/status`` must not become ``/devices/a/b/...``."""
     return request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")

@@ -1,7 +1,4 @@
-"""``PrintOSClient``: the async entry point, and the request pipeline every call goes through:
-one connection pool, authentication, a per-attempt deadline, retries, typed errors, a response
-size limit, and a body that does not match the spec as ResponseValidationError. See docs/client.md.
-"""
+"""``PrintOSClient``: the async entry point and its request pipeline. See docs/client.md."""
 
 from __future__ import annotations
 
@@ -13,8 +10,7 @@ import os
 import random
 import re
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from types import TracebackType
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any, Self, TypeVar
 
 import attrs
@@ -29,13 +25,8 @@ from ._text import server_text
 from ._transport_errors import UNENCODABLE, built, classify, closed_error, encoding_error
 from ._urls import is_loopback, origin, raw_path
 from .auth import BASE_PATH_EXTENSION, ENV_KEY, ENV_SECRET, PrintOSHmacAuth, base_path_of
-from .bulk import DEFAULT_CONCURRENCY, BulkResult, run_many
-from .errors import (
-    InvalidArgumentError,
-    ResponseDecodingError,
-    ResponseTooLargeError,
-    status_error,
-)
+from .bulk import run_many
+from .errors import InvalidArgumentError, ResponseDecodingError, ResponseTooLargeError, status_error
 from .pagination import Page, next_link, paginate
 from .retries import RetryPolicy, parse_retry_after
 from .version import __version__
@@ -46,23 +37,17 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://printos.api.hp.com"
 DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-ENV_BASE_URL = "PRINTOS_BASE_URL"
-_URL_CACHE_SIZE = 256
 USER_AGENT = f"printos-sdk/{__version__} python-httpx/{httpx.__version__}"
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
 Timeout = float | httpx.Timeout
 Sleep = Callable[[float], Awaitable[None]]
-EventHook = Callable[..., Any]
 
 
 class PrintOSClient(gen.APIResources):
-    """An async client for the PrintOS Device API: ``client.<tag>.<operation>(...)`` for every
-    operation of the spec, all sent through this object. Its arguments, one by one, and the
-    environment variables it reads: docs/client.md, "Configuration".
-    """
+    """An async client for the PrintOS Device API: ``client.<tag>.<operation>(...)``.
+    Its arguments and environment variables: docs/client.md, "Configuration"."""
 
     def __init__(
         self,
@@ -75,17 +60,23 @@ class PrintOSClient(gen.APIResources):
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        event_hooks: Mapping[str, Sequence[EventHook]] | None = None,
+        event_hooks: Mapping[str, Sequence[Callable[..., Any]]] | None = None,
         verify: ssl.SSLContext | str | bool = True,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_response_bytes: int = 64 * 1024 * 1024,
         environ: Mapping[str, str] | None = None,
         sleep: Sleep | None = None,
         rng: random.Random | None = None,
         allow_unauthenticated: bool = False,
     ) -> None:
         env = os.environ if environ is None else environ
-        self.base_url = _base_url(base_url if base_url is not None else env.get(ENV_BASE_URL))
-        if auth is None and _credentials_in(env):
+        self.base_url = _base_url(base_url if base_url is not None else env.get("PRINTOS_BASE_URL"))
+        key, secret = bool(env.get(ENV_KEY)), bool(env.get(ENV_SECRET))
+        if auth is None and key != secret:  # one of the two variables without the other
+            present, missing = (ENV_KEY, ENV_SECRET) if key else (ENV_SECRET, ENV_KEY)
+            raise InvalidArgumentError(
+                f"{present} is set but {missing} is not: set both to sign requests, or neither"
+            )
+        if auth is None and key:
             auth = PrintOSHmacAuth(environ=env)
         if auth is not None and not isinstance(auth, httpx.Auth):
             raise InvalidArgumentError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
@@ -113,7 +104,7 @@ class PrintOSClient(gen.APIResources):
         }
         # Headers for every request: on a client we own they are its own defaults (httpx merges
         # those cheaply); a client passed in keeps its defaults and gets ours on each request.
-        self._headers: dict[str, str] = {}
+        self._headers: dict[str, str] = defaults if http_client is not None else {}
         if http_client is not None:
             if transport is not None or event_hooks is not None or verify is not True:
                 raise InvalidArgumentError(
@@ -125,7 +116,6 @@ class PrintOSClient(gen.APIResources):
                     f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
                 )
             self._pool = io.Pool(http_client)
-            self._headers = defaults
         else:
             hooks = {k: list(v) for k, v in event_hooks.items()} if event_hooks else None
             build = functools.partial(
@@ -140,11 +130,6 @@ class PrintOSClient(gen.APIResources):
                 # A pool of our own making can be made again for another event loop (see
                 # io.Pool); a transport passed in is the caller's, with whatever state it keeps.
                 self._pool = io.Pool(build(), rebuild=build if transport is None else None)
-            except UnicodeEncodeError as exc:  # the value may be a credential: never shown
-                raise InvalidArgumentError(
-                    f"headers: a header value cannot be sent: {exc.encoding} {exc.reason} "
-                    "(the value is not shown)"
-                ) from None
             except _SETUP_ERRORS as exc:  # SSL_CERT_FILE, a proxy variable, verify=...
                 raise _setup_error(exc) from exc
         self._owns_http = http_client is None
@@ -152,7 +137,6 @@ class PrintOSClient(gen.APIResources):
         self._rng = rng or random.Random()
         self._base = str(self.base_url).rstrip("/")
         self._base_path = base_path_of(self.base_url)  # what signed paths are relative to
-        self._urls: dict[str, httpx.URL] = {}
 
     def _set_timeout(self, timeout: Timeout) -> None:
         self._timeouts = _split_timeout(timeout)
@@ -166,9 +150,8 @@ class PrintOSClient(gen.APIResources):
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Self:
-        """A copy of this client with other defaults, sharing its connection pool: ``timeout``
-        and ``max_retries`` replace this client's, ``headers`` are added to its. The copy never
-        closes the pool (``aclose()`` on it does nothing): close the original."""
+        """A copy with other defaults, sharing (and never closing) this client's connection pool;
+        see docs/client.md, "Configuration"."""
         clone = copy.copy(self)
         for name in self.RESOURCES:  # resources are bound to the client that made them
             clone.__dict__.pop(name, None)
@@ -186,12 +169,7 @@ class PrintOSClient(gen.APIResources):
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
     async def aclose(self) -> None:
@@ -212,19 +190,12 @@ class PrintOSClient(gen.APIResources):
 
     def url_for(self, path: str) -> httpx.URL:
         """``path`` (already percent-encoded, as the generated code builds it) under base_url."""
-        url = self._urls.get(path)
-        if url is None:
-            # Parsing a URL costs more than the rest of building a request: keep recent ones.
-            if len(self._urls) >= _URL_CACHE_SIZE:
-                self._urls.clear()
-            try:
-                url = httpx.URL(self._base + path)
-            except httpx.InvalidURL as exc:  # a path over httpx's URL length limit, say
-                raise InvalidArgumentError(
-                    f"cannot build a request URL from a {len(path)}-character path: {exc}"
-                ) from None
-            self._urls[path] = url
-        return url
+        try:
+            return _parse_url(self._base + path)
+        except httpx.InvalidURL as exc:  # a path over httpx's URL length limit, say
+            raise InvalidArgumentError(
+                f"cannot build a request URL from a {len(path)}-character path: {exc}"
+            ) from None
 
     async def request(
         self,
@@ -235,9 +206,8 @@ class PrintOSClient(gen.APIResources):
         timeout: Timeout | None = None,
         max_retries: int | None = None,
     ) -> RawResponse[T]:
-        """Send a generated operation through the pipeline; what every resource method calls
-        (the generated ``Transport`` protocol). ``build`` gives the request as httpx keyword
-        arguments; a bad argument it finds becomes InvalidArgumentError."""
+        """Send a generated operation (the ``Transport`` protocol); ``build`` gives its httpx
+        keyword arguments, and a bad argument it finds becomes InvalidArgumentError."""
         return await self.send_operation(
             operation,
             built(operation, build),
@@ -258,10 +228,7 @@ class PrintOSClient(gen.APIResources):
         max_retries: int | None = None,
     ) -> AsyncIterator[ItemT]:
         """Every item of a list operation, following next links (the ``Transport`` protocol's
-        ``list()``/``iter()``; see :mod:`printos_ext.pagination`). ``page_size`` asks for pages
-        (``limit=<page_size>&offset=0``, or the parameters the operation's ``paging`` names);
-        ``max_items`` stops early. Checked here, when called.
-        """
+        ``list()``/``iter()``); see docs/bulk-and-paging.md. Arguments are checked when called."""
         paging = operation.paging
         if paging is None:
             raise InvalidArgumentError(f"{operation.name} is not a list operation")
@@ -286,21 +253,8 @@ class PrintOSClient(gen.APIResources):
         key = operator.attrgetter(paging.key) if paging.key else None
         return paginate(fetch, key=key, max_items=limit)
 
-    async def many(
-        self,
-        method: Callable[..., Awaitable[T]],
-        items: Iterable[Any],
-        *,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        max_retries: int | None = None,
-        timeout: Timeout | None = None,
-    ) -> list[BulkResult[Any, T]]:
-        """``method`` once per item (its arguments), ``concurrency`` at a time; one result each,
-        in input order. ``client.<tag>.<method>_many(items)`` calls it. See :mod:`printos_ext.bulk`.
-        """
-        return await run_many(
-            method, items, concurrency=concurrency, max_retries=max_retries, timeout=timeout
-        )
+    # ``client.<tag>.<method>_many(items)`` calls it (the ``Transport`` protocol's ``many``).
+    many = staticmethod(run_many)
 
     async def send_operation(
         self,
@@ -313,9 +267,8 @@ class PrintOSClient(gen.APIResources):
         timeout: Timeout | None = None,
         max_retries: int | None = None,
     ) -> RawResponse[T]:
-        """Send ``operation`` as ``kwargs`` (from its ``_get_kwargs``) describe it. ``url``
-        replaces its path and query (to follow a pagination link as given), ``params`` add query
-        parameters."""
+        """Send ``operation`` as its ``kwargs`` describe it; ``url`` replaces its path and query
+        (a pagination link, as given), ``params`` add query parameters."""
         phases, deadline = self._timeouts if timeout is None else _split_timeout(timeout)
         method = kwargs["method"].upper()
         headers = {**self._headers, **kwargs.get("headers", {})}
@@ -338,6 +291,8 @@ class PrintOSClient(gen.APIResources):
                 content=kwargs.get("content"),
                 headers=headers if headers else None,
                 timeout=phases,
+                # HMAC signs the path relative to the service base URL; tell the auth where that is.
+                extensions={BASE_PATH_EXTENSION: self._base_path},
             )
         except UNENCODABLE as exc:  # a body or header that cannot be sent
             raise encoding_error(method, kwargs["url"], exc, kwargs.get("json")) from exc
@@ -374,16 +329,14 @@ class PrintOSClient(gen.APIResources):
                 error, cause = status_error(response), None
                 retryable = policy.retryable_status(response.status_code, request.method)
                 delay = parse_retry_after(response.headers.get("retry-after"))
+            if delay is not None and delay > policy.max_retry_after:
+                logger.debug("%s: Retry-After %.1fs exceeds max_retry_after", where, delay)
+                retryable = False
             if not retryable or attempt > policy.max_retries:
                 logger.debug("%s failed (attempt %d): %s", where, attempt, error)
                 raise error from cause
             if delay is None:
                 delay = policy.backoff(attempt, self._rng)
-            elif delay > policy.max_retry_after:
-                logger.debug(
-                    "%s: Retry-After %.1fs exceeds max_retry_after; not retrying", where, delay
-                )
-                raise error from cause
             kind = type(error).__name__
             logger.debug(
                 "%s attempt %d failed (%s); retrying in %.2fs", where, attempt, kind, delay
@@ -391,11 +344,7 @@ class PrintOSClient(gen.APIResources):
             await self._sleep(delay)
 
     async def _attempt(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
-        """One try: a slot among the requests in flight (waiting for one is not part of the
-        deadline), then send and read the body, all within the deadline, which raises
-        TimeoutError. See docs/client.md, "Deadlines" and "Requests in flight"."""
-        # HMAC signs the path relative to the service base URL; tell the auth where that is.
-        request.extensions[BASE_PATH_EXTENSION] = self._base_path
+        """One try, within its deadline once it has an in-flight slot; see docs/client.md."""
         async with self._pool.slots, io.deadline(deadline):
             # Never follow a redirect, whatever the http_client's own setting: following one
             # could send the credentials to another origin. A 3xx becomes a RedirectError.
@@ -409,16 +358,15 @@ class PrintOSClient(gen.APIResources):
             return response
 
     async def _read(self, response: httpx.Response) -> None:
-        """Read the body into ``response``, refusing more than max_response_bytes of it, as
-        received or as it decompresses to through every Content-Encoding layer (see _decoding)."""
+        """Read the body, refusing more than max_response_bytes of it, received or decoded."""
         limit = self.max_response_bytes
         io.check_deadline()
         if response.is_stream_consumed:  # in-memory transports hand over a read body
             if len(response.content) > limit:
                 raise ResponseTooLargeError(response, limit)
             return
-        declared = response.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
             raise ResponseTooLargeError(response, limit)
         received = response.headers
         codings = received.get_list("content-encoding")
@@ -457,24 +405,16 @@ class _Bounded(httpx.AsyncByteStream):
         await self._stream.aclose()  # type: ignore[union-attr]
 
 
+# Parsing a URL costs more than the rest of building a request: keep recent ones.
+_parse_url = functools.lru_cache(maxsize=256)(httpx.URL)
+
+
 def _retries(policy: RetryPolicy, max_retries: int | None) -> RetryPolicy:
-    """``policy`` with another ``max_retries`` (checked by RetryPolicy), unless that is None."""
     return policy if max_retries is None else attrs.evolve(policy, max_retries=max_retries)
 
 
-def _credentials_in(env: Mapping[str, str]) -> bool:
-    """Whether ``env`` asks for HMAC; one of the two variables without the other is an error."""
-    key, secret = bool(env.get(ENV_KEY)), bool(env.get(ENV_SECRET))
-    if key != secret:
-        present, missing = (ENV_KEY, ENV_SECRET) if key else (ENV_SECRET, ENV_KEY)
-        raise InvalidArgumentError(
-            f"{present} is set but {missing} is not: set both to sign requests, or neither"
-        )
-    return key
-
-
+# What httpx raises creating its client from a bad environment or verify= value.
 _SETUP_ERRORS = (OSError, ImportError, ValueError, ssl.SSLError, httpx.InvalidURL)
-"""What creating the httpx client raises for a bad environment or ``verify=`` value."""
 _SETUP_VARIABLES = (
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
@@ -487,25 +427,18 @@ _USERINFO = re.compile(r"//[^/@\s]*@")
 
 
 def _setup_error(exc: BaseException) -> InvalidArgumentError:
-    """The InvalidArgumentError for ``exc``, raised by httpx creating its client from the process
-    environment (see docs/client.md, "The environment"): it names the variables that are set,
-    and never quotes a proxy URL's password."""
+    """``exc`` from httpx creating its client, as an error naming the environment variables set
+    and never quoting a proxy URL's password; see docs/client.md, "The environment"."""
     env = os.environ
     present = [name for name in _SETUP_VARIABLES if name in env or name.lower() in env]
-    where = (
-        f"check the environment variables {', '.join(present)} and the verify= argument"
-        if present
-        else "check the verify= argument"
-    )
+    variables = f"the environment variables {', '.join(present)} and " if present else ""
     detail = _USERINFO.sub("//***@", str(exc))  # a proxy URL's user and password, if quoted
-    if isinstance(exc, OSError) and exc.filename is not None:
-        detail = f"{exc.strerror or detail}: {exc.filename}"
-    elif isinstance(exc, OSError):  # httpx loads SSL_CERT_FILE without naming it on failure
-        cafile = env.get("SSL_CERT_FILE")
-        if cafile and not os.path.isfile(cafile):
-            detail = f"{exc.strerror or detail}: SSL_CERT_FILE={cafile}"
+    cafile = env.get("SSL_CERT_FILE")
+    if isinstance(exc, OSError) and cafile and not os.path.isfile(cafile):
+        detail = f"{exc.strerror or detail}: SSL_CERT_FILE={cafile}"  # httpx does not name it
     return InvalidArgumentError(
-        f"cannot create the HTTP client ({where}): {type(exc).__name__}: {server_text(detail, 200)}"
+        f"cannot create the HTTP client (check {variables}the verify= argument): "
+        f"{type(exc).__name__}: {server_text(detail, 200)}"
     )
 
 
@@ -524,8 +457,7 @@ def _base_url(value: str | httpx.URL | None) -> httpx.URL:
 
 
 def _split_timeout(value: Timeout) -> tuple[httpx.Timeout, float | None]:
-    """httpx's per-phase limits and our overall per-attempt deadline for a ``timeout=`` value:
-    seconds set both; an ``httpx.Timeout`` sets the phases only, as httpx defines them."""
+    """httpx's per-phase limits and our per-attempt deadline: seconds set both, a Timeout phases."""
     if isinstance(value, httpx.Timeout):
         return value, None
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
@@ -542,28 +474,28 @@ def _check_headers(name: str, headers: Mapping[str, str]) -> Mapping[str, str]:
             f"{name} must be a mapping of str to str, got {type(headers).__name__}"
         )
     for key, value in headers.items():
-        if not isinstance(key, str) or not isinstance(value, str):
-            what = (
-                f"{key!r} maps to a {type(value).__name__}"
-                if isinstance(key, str)
-                else f"it has a key of type {type(key).__name__}"
+        if not isinstance(key, str):
+            raise InvalidArgumentError(
+                f"{name} must map str to str; it has a key of type {type(key).__name__}"
             )
-            raise InvalidArgumentError(f"{name} must map str to str; {what}")
+        if not isinstance(value, str):
+            raise InvalidArgumentError(
+                f"{name} must map str to str; {key!r} maps to a {type(value).__name__}"
+            )
         if not _HEADER_NAME.fullmatch(key):
             raise InvalidArgumentError(
                 f"{name}: {server_text(key, 100)!r} is not a valid HTTP header name "
                 "(letters, digits and !#$%&'*+-.^_`|~ only)"
             )
-        if _HEADER_BREAK.search(value):
-            # A CR or LF would start another header (or the body): refused before anything is
-            # sent, whatever transport is used. The value may be a credential: never shown.
+        if _BAD_VALUE_CHAR.search(value):
+            # A CR or LF would start another header (or the body), and httpx sends values as
+            # ASCII: refused before anything is sent. The value may be a credential: never shown.
             raise InvalidArgumentError(
-                f"{name}: the value of {key!r} contains a CR, LF or NUL character, which HTTP "
-                "header values cannot carry (the value is not shown)"
+                f"{name}: the value of {key!r} contains a CR, LF or NUL character, or a non-ascii "
+                "one, which HTTP header values cannot carry (the value is not shown)"
             )
     return headers
 
 
-_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-"""RFC 9110 ``token``: what a field name may be."""
-_HEADER_BREAK = re.compile(r"[\r\n\x00]")
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: a field name
+_BAD_VALUE_CHAR = re.compile(r"[\r\n\x00\x80-\U0010ffff]")  # CR, LF, NUL or beyond ASCII
