@@ -116,6 +116,35 @@ async def test_reporter_report_refuses_any_bad_number_with_invalid_argument(
                 reporter.report("d1", ink_level=ink, pages_total=pages)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    "value",
+    [10**400, -(10**5000), float("inf"), float("nan"), -1],
+    ids=["10^400", "-10^5000", "inf", "nan", "-1"],
+)
+@pytest.mark.parametrize("name", ["interval", "flush_timeout", "retry_delay", "max_retry_delay"])
+def test_a_reporter_setting_beyond_float_range_is_refused_by_name(
+    name: str, value: int | float
+) -> None:
+    # Was an OverflowError (float() of the int) or a ValueError (repr() of 5,001 digits).
+    client = PrintOSClient(base_url="http://127.0.0.1:9", environ={})
+    with pytest.raises(InvalidArgumentError, match=name) as caught:
+        StatusReporter(client, **{name: value})
+    assert len(str(caught.value)) < 200
+
+
+@pytest.mark.parametrize(
+    "value", [-(10**5000), 0, float("nan"), "30"], ids=["-10^5000", "0", "nan", "str"]
+)
+def test_a_client_timeout_that_is_not_a_positive_number_is_refused_by_name(value: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="timeout") as caught:
+        PrintOSClient(base_url="http://127.0.0.1:9", timeout=value)  # type: ignore[arg-type]
+    assert len(str(caught.value)) < 200
+
+
+def test_a_client_timeout_beyond_float_range_means_no_limit() -> None:
+    assert PrintOSClient(base_url="http://127.0.0.1:9", timeout=10**400).timeout == float("inf")
+
+
 @pytest.fixture(params=KINDS)
 def twin(request: pytest.FixtureRequest) -> Iterator[Twin]:
     sent.clear()

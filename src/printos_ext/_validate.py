@@ -3,6 +3,9 @@ the argument, what it must be and what it got."""
 
 from __future__ import annotations
 
+import math
+import sys
+
 from ._text import server_text
 from .errors import InvalidArgumentError
 
@@ -62,3 +65,25 @@ def optional_count(
     name: str, value: object, *, minimum: int = 0, maximum: int | None = None
 ) -> int | None:
     return None if value is None else count(name, value, minimum=minimum, maximum=maximum)
+
+
+def number(
+    name: str,
+    value: object,
+    *,
+    maximum: float = math.inf,
+    positive: bool = False,
+    finite: bool = True,
+) -> float:
+    """A number (not a bool, not NaN) from 0 to ``maximum``, above 0 if ``positive``, as a float;
+    an int too large for a float is infinite (refused if ``finite``), never an OverflowError."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise InvalidArgumentError(f"{name} must be a number, {_got(value)}")
+    if value < 0 or (positive and value == 0) or value > maximum:
+        bound = (
+            f"between 0 and {maximum:g}" if maximum < math.inf else "> 0" if positive else ">= 0"
+        )
+        raise InvalidArgumentError(f"{name} must be {bound}, got {shown(value)}")
+    if value > sys.float_info.max and finite:
+        raise InvalidArgumentError(f"{name} must be a finite number, got {shown(value)}")
+    return float(value) if value <= sys.float_info.max else math.inf

@@ -460,11 +460,10 @@ def _split_timeout(value: Timeout) -> tuple[httpx.Timeout, float | None]:
     """httpx's per-phase limits and our per-attempt deadline: seconds set both, a Timeout phases."""
     if isinstance(value, httpx.Timeout):
         return value, None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise InvalidArgumentError(
-            f"timeout must be a number of seconds > 0 or an httpx.Timeout, got {value!r}"
-        )
-    return httpx.Timeout(float(value)), float(value)
+    seconds = check.number(
+        "timeout (seconds, or an httpx.Timeout)", value, positive=True, finite=False
+    )
+    return httpx.Timeout(seconds), seconds
 
 
 def _check_headers(name: str, headers: Mapping[str, str]) -> Mapping[str, str]:

@@ -95,14 +95,6 @@ class _Device:
     last_error: PrintOSError | None = None  # of the last transient failure, until delivered
 
 
-def _seconds(name: str, value: object, *, positive: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidArgumentError(f"{name} must be a finite number of seconds, got {value!r}")
-    if value < 0 or (positive and value == 0):
-        raise InvalidArgumentError(f"{name} must be {'> 0' if positive else '>= 0'}, got {value}")
-    return float(value)
-
-
 class StatusReporter:
     """Sends each device's status at most once per ``interval``, coalescing the rest.
     See docs/reporter.md."""
@@ -126,15 +118,15 @@ class StatusReporter:
         rng: random.Random | None = None,
     ) -> None:
         self._client = client
-        self._interval = _seconds("interval", interval, positive=False)
+        self._interval = check.number("interval", interval)
         self._max_devices = check.count("max_devices", max_devices, minimum=1)
         if flush_timeout is not None:
-            flush_timeout = _seconds("flush_timeout", flush_timeout, positive=True)
+            flush_timeout = check.number("flush_timeout", flush_timeout, positive=True)
         self._flush_timeout = flush_timeout
         self._concurrency = check.count("concurrency", concurrency, minimum=1)
         self._backoff = RetryPolicy(
-            initial_delay=_seconds("retry_delay", retry_delay, positive=False),
-            max_delay=_seconds("max_retry_delay", max_retry_delay, positive=False),
+            initial_delay=check.number("retry_delay", retry_delay),
+            max_delay=check.number("max_retry_delay", max_retry_delay),
         )
         if on_error is not None and not callable(on_error):
             raise InvalidArgumentError(f"on_error must be callable, got {type(on_error).__name__}")

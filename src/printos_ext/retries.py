@@ -11,8 +11,7 @@ from collections.abc import Callable
 import attrs
 import httpx
 
-from ._validate import count, shown
-from .errors import InvalidArgumentError
+from ._validate import count, number
 
 __all__ = ["RetryPolicy", "parse_http_date", "parse_retry_after"]
 
@@ -21,16 +20,9 @@ def _count(instance: object, attribute: attrs.Attribute[int], value: int) -> Non
     count(f"RetryPolicy.{attribute.name}", value)
 
 
-def _number(maximum: float) -> Callable[[object, attrs.Attribute[float], float], None]:
-    """A validator: a number from 0 to ``maximum``; not a bool, not NaN (delays would be NaN)."""
-    bound = ">= 0" if maximum == math.inf else f"between 0 and {maximum:g}"
-
+def _number(maximum: float = math.inf) -> Callable[[object, attrs.Attribute[float], float], None]:
     def check(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not (number and 0 <= value <= maximum):
-            raise InvalidArgumentError(
-                f"RetryPolicy.{attribute.name} must be a number {bound}, got {shown(value)}"
-            )
+        number(f"RetryPolicy.{attribute.name}", value, maximum=maximum, finite=False)
 
     return check
 
@@ -40,10 +32,10 @@ class RetryPolicy:
     """Exponential backoff with jitter, capped, and which failures to retry (see the docs)."""
 
     max_retries: int = attrs.field(default=2, validator=_count)
-    initial_delay: float = attrs.field(default=0.5, validator=_number(math.inf))
-    max_delay: float = attrs.field(default=8.0, validator=_number(math.inf))
+    initial_delay: float = attrs.field(default=0.5, validator=_number())
+    max_delay: float = attrs.field(default=8.0, validator=_number())
     jitter: float = attrs.field(default=0.25, validator=_number(1))
-    max_retry_after: float = attrs.field(default=60.0, validator=_number(math.inf))
+    max_retry_after: float = attrs.field(default=60.0, validator=_number())
     retry_non_idempotent: bool = False
 
     def backoff(self, retry_number: int, rng: random.Random | None = None) -> float:
