@@ -21,6 +21,7 @@ from printos_api_client.client import APIResponse, Operation
 from printos_ext import (
     Devices,
     InvalidArgumentError,
+    NotFoundError,
     PrintDevice,
     PrintOSClient,
     RawResponse,
@@ -79,6 +80,21 @@ async def test_raw_response_gives_status_headers_request_id_and_parse(
     assert isinstance(device, PrintDevice)
     assert device.id == "dev-1"
     assert raw.parse() is device  # parsed once
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("header", ["x-hp-request-id", "x-correlation-id"])
+async def test_raw_response_reads_the_request_id_from_the_same_headers_as_errors(
+    mock: respx.MockRouter, client: PrintOSClient, header: str
+) -> None:
+    mock.get("/devices").respond(200, json={"devices": []}, headers={header: "req-7"})
+    mock.put("/devices/d1/status").respond(404, headers={header: "req-8"})
+
+    raw = await client.devices.with_raw_response.list()
+    with pytest.raises(NotFoundError) as caught:
+        await client.devices.update_status("d1", status="IDLE")
+
+    assert (raw.request_id, caught.value.request_id) == ("req-7", "req-8")
 
 
 @pytest.mark.anyio

@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from . import _generated as gen
-from .errors import ResponseValidationError
+from .errors import ResponseValidationError, request_id
 
 __all__ = ["RawResponse"]
 
@@ -44,9 +44,8 @@ class RawResponse(Generic[T]):
 
     @property
     def request_id(self) -> str | None:
-        """The server's id for this request (``x-request-id``), to quote to support."""
-        request_id: str | None = self.http_response.headers.get("x-request-id")
-        return request_id
+        """The server's id for this request, as an error would name it: quote it to support."""
+        return request_id(self.http_response.headers)
 
     @property
     def content(self) -> bytes:

@@ -74,6 +74,12 @@ class APIError(PrintOSError):
         self.request = request
 
 
+def request_id(headers: httpx.Headers) -> str | None:
+    """The server's id for a request, from the first of the headers servers use for it."""
+    names = ("x-request-id", "x-hp-request-id", "x-correlation-id")
+    return next((headers[name] for name in names if name in headers), None)
+
+
 def _describe(request: httpx.Request) -> str:
     return f"{request.method} {raw_path(request)}"
 
@@ -207,10 +213,7 @@ class APIStatusError(APIError):
             self.body: Any = json.loads(response.content) if response.content else None
         except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
             self.body = response.text
-        request_ids = ("x-request-id", "x-hp-request-id", "x-correlation-id")
-        self.request_id: str | None = next(
-            (response.headers[h] for h in request_ids if h in response.headers), None
-        )
+        self.request_id = request_id(response.headers)
         fields = _error_fields(self.body)
         self.server_message = fields.get("message")
         self.sub_code = fields.get("subCode")
