@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib
 import json
 import statistics
 import time
@@ -32,6 +33,9 @@ from printos_ext import _generated as gen
 TARGET = 1.5
 DEVICES = 10_000
 ROUNDS = 15
+
+# The generated listDevices module, wherever the generated package is (installed or vendored).
+list_devices = importlib.import_module(f"{gen.package_name}.api.devices.list_devices")
 
 NOTES = (f"{DEVICES} devices, median of {ROUNDS} interleaved rounds, gc enabled",)
 
@@ -77,7 +81,7 @@ def run(*, rounds: int = ROUNDS) -> list[Result]:
 
     def sdk() -> object:
         response = httpx.Response(200, content=body, request=request)
-        operation = gen.list_devices.OPERATION
+        operation = list_devices.OPERATION
         return RawResponse(response, operation.parse, operation.name).parse()
 
     parsed = sdk()
