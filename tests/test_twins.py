@@ -173,6 +173,19 @@ def test_a_body_over_the_size_limit_is_refused(twin: Twin, mock: respx.MockRoute
         twin.run(client.devices.list())
 
 
+@pytest.mark.parametrize("declared", ["\u00b2", "\u00b9", "-1", "1e9", ""])
+def test_a_content_length_that_is_not_ascii_digits_is_not_trusted_and_not_a_crash(
+    twin: Twin, declared: str
+) -> None:
+    # "²" (latin-1 0xb2) passes str.isdigit() and fails int(): it was a bare ValueError.
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = [(b"content-length", declared.encode("latin-1", "replace"))]
+        return httpx.Response(200, headers=headers, stream=httpx.ByteStream(b'{"devices": []}'))
+
+    client = twin.client(base_url=BASE, transport=httpx.MockTransport(handler), max_retries=0)
+    assert twin.run(client.devices.list()) == []
+
+
 def test_a_compressed_body_is_bounded_by_what_it_decompresses_to(
     twin: Twin, mock: respx.MockRouter
 ) -> None:

@@ -366,7 +366,8 @@ class PrintOSClient(gen.APIResources):
                 raise ResponseTooLargeError(response, limit)
             return
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
             raise ResponseTooLargeError(response, limit)
         received = response.headers
         codings = received.get_list("content-encoding")
