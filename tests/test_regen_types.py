@@ -221,3 +221,44 @@ def test_the_resource_module_imports_what_its_types_need(seen: dict[str, Any]) -
 @pytest.mark.e2e
 def test_the_generated_package_is_ruff_clean(seen: dict[str, Any]) -> None:
     assert ruff_findings(seen["package"]) == ""
+
+
+RECURSIVE = ROOT / "tests" / "fixtures" / "specs" / "recursive_bodies.yml"
+
+RECURSIVE_PROBE = textwrap.dedent(
+    """
+    import asyncio, json
+    import httpx
+    from printos_ext import PrintOSClient, InvalidArgumentError
+    from printos_api_client.models import Node, Pair
+
+    def handler(request):
+        return httpx.Response(201, json=json.loads(request.content))
+
+    async def main():
+        out = {}
+        async with PrintOSClient(base_url="https://t.test", environ={}, max_retries=0,
+                                 allow_unauthenticated=True,
+                                 transport=httpx.MockTransport(handler)) as client:
+            node = await client.nodes.create(
+                name="leaf", parent=Node(name="root"), pair=Pair(label="p", back=Node(name="b")))
+            out["echo"] = node.to_dict()
+            try:
+                await client.nodes.create(name="")
+            except InvalidArgumentError as error:
+                out["refused"] = str(error)
+        return out
+
+    print(json.dumps(asyncio.run(main())))
+    """
+)
+
+
+def test_a_body_model_that_refers_to_itself_is_generated_and_checked(tmp_path: Path) -> None:
+    seen = regenerate_and_probe(RECURSIVE, tmp_path, RECURSIVE_PROBE, "--no-overlay")
+    assert seen["echo"] == {
+        "name": "leaf",
+        "parent": {"name": "root"},
+        "pair": {"label": "p", "back": {"name": "b"}},
+    }
+    assert "name" in seen["refused"]
